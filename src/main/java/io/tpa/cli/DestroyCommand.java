@@ -1,0 +1,36 @@
+package io.tpa.cli;
+
+import io.tpa.error.UserError;
+import io.tpa.model.Json;
+import io.tpa.operation.destroy.Destroy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "destroy", description = "Remove the group: stop every service, delete every data directory, free its addresses. "
+        + "The config and its history stay.")
+final class DestroyCommand implements Runnable {
+    @Mixin
+    GroupArgument group;
+
+    @Mixin
+    JsonOption output;
+
+    @Option(names = "--yes", description = "Confirm: without it, destroy only lists what it would remove.")
+    boolean yes;
+
+    @Override
+    public void run() {
+        if (!yes) {
+            Destroy.Removal removal = Destroy.describe(group.directory);
+            System.err.println("tpa destroy would remove group " + removal.group() + ":");
+            System.err.println("  services:  " + String.join(", ", removal.services()));
+            System.err.println("  data:      " + removal.baseDirectory() + " (every database, WAL and log of the group)");
+            System.err.println("  addresses: " + removal.addresses());
+            throw new UserError("nothing removed; run `tpa destroy " + group.directory + " --yes` to remove the group");
+        }
+        Destroy.Removal removal = Destroy.run(group.directory);
+        System.out.print(output.json ? Json.write(removal)
+                : "Destroyed group " + removal.group() + ": services stopped, " + removal.baseDirectory() + " removed, addresses freed.\n");
+    }
+}

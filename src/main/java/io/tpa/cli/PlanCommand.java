@@ -1,0 +1,37 @@
+package io.tpa.cli;
+
+import io.tpa.model.Json;
+import io.tpa.operation.apply.Action;
+import io.tpa.operation.apply.Apply;
+import io.tpa.operation.apply.Plan;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "plan", description = {"Show what `tpa apply` would change, per node and step.",
+        "Exit code: 0 when nothing would change, 2 when something would, 1 on error."})
+final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    GroupArgument group;
+
+    @Mixin
+    JsonOption output;
+
+    @Override
+    public Integer call() {
+        Plan plan = Apply.plan(group.directory);
+        if (output.json) {
+            System.out.print(Json.write(Map.of("group", plan.group(), "changed", plan.hasChanges(), "changes", plan.changes())));
+        } else if (!plan.hasChanges()) {
+            System.out.println("No changes: group " + plan.group() + " matches its config.");
+        } else {
+            System.out.println("Apply would make " + plan.changes().size() + " change" + (plan.changes().size() == 1 ? "" : "s")
+                    + " to group " + plan.group() + ":");
+            for (Action.Change change : plan.changes()) {
+                System.out.printf("  %s %-22s %-12s %s%n", change.destructive() ? "-" : "+", change.phase(), change.target(), change.action());
+            }
+        }
+        return plan.hasChanges() ? 2 : 0;
+    }
+}

@@ -1,0 +1,41 @@
+package io.tpa.cli;
+
+import io.tpa.model.Json;
+import io.tpa.operation.status.GroupStatus;
+import io.tpa.operation.status.Status;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "status", description = {"Show every node's role, state, timeline and replication lag.",
+        "Exit code 1 only when a cluster has no running primary."})
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    GroupArgument group;
+
+    @Mixin
+    JsonOption output;
+
+    @Override
+    public Integer call() {
+        GroupStatus status = Status.of(group.directory);
+        if (output.json) {
+            System.out.print(Json.write(status));
+        } else {
+            System.out.println("Group " + status.name());
+            for (GroupStatus.ClusterStatus cluster : status.clusters()) {
+                System.out.println("Cluster " + cluster.name() + " (" + cluster.location() + ")");
+                System.out.printf("  %-10s %-15s %-10s %-20s %-8s %s%n", "NODE", "ROLE", "STATE", "HOST", "TIMELINE", "LAG");
+                for (GroupStatus.NodeStatus node : cluster.nodes()) {
+                    System.out.printf("  %-10s %-15s %-10s %-20s %-8s %s%n", node.name(), node.role(), node.state(),
+                            node.host() + ":" + node.port(), node.timeline() == null ? "-" : node.timeline(),
+                            node.lagBytes() == null ? "-" : node.lagBytes() + " B");
+                }
+                if (!cluster.hasPrimary()) {
+                    System.out.println("  NO RUNNING PRIMARY: writes are not possible; see the Patroni logs of the nodes.");
+                }
+            }
+        }
+        return status.healthy() ? 0 : 1;
+    }
+}

@@ -1,0 +1,70 @@
+package io.tpa.component;
+
+import io.tpa.host.ServiceDefinition;
+import io.tpa.model.Deployment;
+import io.tpa.model.DeployedNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * etcd (v3 API), the DCS Patroni keeps its leader lock in. One member on each of the primary
+ * cluster's first three nodes (one for groups of fewer than three nodes), started together as a
+ * new cluster.
+ */
+public final class Etcd {
+    private Etcd() {
+    }
+
+    public static String serviceName(DeployedNode node) {
+        return "etcd-" + node.name();
+    }
+
+    /** The OS user etcd runs as: its own when tpa is root and the package created it. */
+    public static String user(boolean root, String serviceUser) {
+        return root ? "etcd" : serviceUser;
+    }
+
+    public static ServiceDefinition service(Deployment deployment, String groupKey, DeployedNode node, String user) {
+        NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
+        String initialCluster = deployment.etcdMembers().stream()
+                .map(m -> m.name() + "=" + peerUrl(m))
+                .collect(Collectors.joining(","));
+        List<String> command = List.of("/usr/bin/etcd",
+                "--name", node.name(),
+                "--data-dir", layout.etcdDataDirectory(),
+                "--listen-client-urls", clientUrl(node),
+                "--advertise-client-urls", clientUrl(node),
+                "--listen-peer-urls", peerUrl(node),
+                "--initial-advertise-peer-urls", peerUrl(node),
+                "--initial-cluster", initialCluster,
+                "--initial-cluster-state", "new",
+                "--initial-cluster-token", "tpa-" + groupKey,
+                "--logger", "zap",
+                "--log-level", "warn");
+        return new ServiceDefinition(serviceName(node), command, user, Map.of("ETCD_UNSUPPORTED_ARCH", ""),
+                layout.directory(), layout.logDirectory() + "/etcd.log", 100);
+    }
+
+    public static String clientUrl(DeployedNode node) {
+        return "http://" + node.address() + ":" + Deployment.ETCD_CLIENT_PORT;
+    }
+
+    static String peerUrl(DeployedNode node) {
+        return "http://" + node.address() + ":" + Deployment.ETCD_PEER_PORT;
+    }
+
+    /** Null when the member answers healthy, else why not. */
+    public static String whyUnhealthy(DeployedNode member) {
+        try {
+            Http.Response response = Http.get(clientUrl(member) + "/health", Duration.ofSeconds(2));
+            if (response.status() == 200 && response.json().path("health").asText().equals("true")) {
+                return null;
+            }
+            return member.name() + " etcd answers " + response.status() + " " + response.body().strip();
+        } catch (ComponentException e) {
+            return member.name() + " etcd " + e.getMessage();
+        }
+    }
+}

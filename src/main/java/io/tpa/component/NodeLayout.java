@@ -1,0 +1,32 @@
+package io.tpa.component;
+
+/**
+ * Where a node keeps its files, under the group's base directory. The same names on every
+ * platform, so a path in a log message means the same thing everywhere.
+ */
+public record NodeLayout(String directory) {
+    public static NodeLayout of(String baseDirectory, String node) {
+        return new NodeLayout(baseDirectory + "/nodes/" + node);
+    }
+
+    public String dataDirectory() {
+        return directory + "/pgdata";
+    }
+
+    public String etcdDataDirectory() {
+        return directory + "/etcd";
+    }
+
+    public String patroniConfig() {
+        return directory + "/patroni.yml";
+    }
+
+    public String logDirectory() {
+        return directory + "/log";
+    }
+
+    /** Unix sockets and the pgpass file Patroni writes. */
+    public String runDirectory() {
+        return directory + "/run";
+    }
+}

@@ -1,0 +1,114 @@
+package io.tpa.component;
+
+import io.tpa.host.ServiceDefinition;
+import io.tpa.model.Catalog;
+import io.tpa.model.DeployedCluster;
+import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
+import io.tpa.model.Json;
+import io.tpa.model.Roles;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Patroni runs PostgreSQL on every node: it bootstraps the primary, clones replicas, holds the
+ * leader lock in etcd and fails over. tpa writes its configuration and talks to its REST API.
+ */
+public final class Patroni {
+    private Patroni() {
+    }
+
+    public static String serviceName(DeployedNode node) {
+        return "patroni-" + node.name();
+    }
+
+    public static ServiceDefinition service(Deployment deployment, DeployedNode node, String user, String home) {
+        NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
+        return new ServiceDefinition(serviceName(node), List.of("/usr/bin/patroni", layout.patroniConfig()), user,
+                Map.of("HOME", home, "PGPASSFILE", layout.runDirectory() + "/pgpass"),
+                layout.directory(), layout.logDirectory() + "/patroni.log", 200);
+    }
+
+    /** The namespace under which the group's clusters keep their keys in etcd. */
+    public static String namespace(Deployment deployment) {
+        return "/tpa/" + deployment.group() + "/";
+    }
+
+    /**
+     * Patroni's configuration file for a node.
+     *
+     * @param passwords       by role name (see {@link Roles})
+     * @param clientAddresses addresses applications and tools connect from (on the local platform, 127.0.0.1)
+     */
+    public static String config(Deployment deployment, DeployedNode node, Map<String, String> passwords,
+                                List<String> clientAddresses, Catalog catalog) {
+        DeployedCluster cluster = deployment.cluster(node.cluster()).orElseThrow();
+        NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("scope", cluster.scope());
+        root.put("namespace", namespace(deployment));
+        root.put("name", node.name());
+        root.put("log", Map.of("level", "INFO", "format", "%(asctime)s %(levelname)s: %(message)s"));
+        root.put("restapi", Map.of(
+                "listen", node.address() + ":" + Deployment.PATRONI_PORT,
+                "connect_address", node.address() + ":" + Deployment.PATRONI_PORT));
+        root.put("etcd3", Map.of("hosts", deployment.etcdMembers().stream()
+                .map(m -> m.address() + ":" + Deployment.ETCD_CLIENT_PORT).toList()));
+
+        Map<String, Object> dcs = new LinkedHashMap<>();
+        dcs.put("ttl", 30);
+        dcs.put("loop_wait", 10);
+        dcs.put("retry_timeout", 10);
+        dcs.put("maximum_lag_on_failover", 1048576);
+        dcs.put("postgresql", Map.of(
+                "use_pg_rewind", true,
+                "use_slots", true,
+                "parameters", cluster.parameters()));
+        root.put("bootstrap", Map.of(
+                "dcs", dcs,
+                "initdb", List.of(Map.of("encoding", "UTF8"), Map.of("locale", "C.UTF-8"), "data-checksums")));
+
+        Map<String, Object> parameters = new LinkedHashMap<>(node.parameters());
+        parameters.put("unix_socket_directories", layout.runDirectory());
+        parameters.put("log_directory", layout.logDirectory());
+
+        Map<String, Object> postgresql = new LinkedHashMap<>();
+        postgresql.put("listen", node.address() + ":" + Deployment.POSTGRES_PORT);
+        postgresql.put("connect_address", node.address() + ":" + Deployment.POSTGRES_PORT);
+        postgresql.put("data_dir", layout.dataDirectory());
+        postgresql.put("bin_dir", catalog.postgres(deployment.postgresVersion()).binDir());
+        postgresql.put("pgpass", layout.runDirectory() + "/pgpass");
+        postgresql.put("authentication", Map.of(
+                "superuser", Map.of("username", Roles.SUPERUSER, "password", passwords.get(Roles.SUPERUSER)),
+                "replication", Map.of("username", Roles.REPLICATION, "password", passwords.get(Roles.REPLICATION)),
+                "rewind", Map.of("username", Roles.REWIND, "password", passwords.get(Roles.REWIND))));
+        postgresql.put("parameters", parameters);
+        postgresql.put("pg_hba", hba(deployment, clientAddresses));
+        postgresql.put("create_replica_methods", List.of("basebackup"));
+        postgresql.put("basebackup", List.of(Map.of("checkpoint", "fast")));
+        root.put("postgresql", postgresql);
+        root.put("tags", Map.of("nofailover", false, "noloadbalance", false, "clonefrom", false, "nosync", false));
+        return "# Written by tpa from the group's tpa.yml; changes made here are overwritten.\n" + Json.writeYaml(root);
+    }
+
+    /** Client authentication: scram-sha-256 on every line, only from the addresses that need access. */
+    static List<String> hba(Deployment deployment, List<String> clientAddresses) {
+        List<String> lines = new ArrayList<>();
+        lines.add("local all all scram-sha-256");
+        List<String> sources = new ArrayList<>(clientAddresses);
+        deployment.nodes().forEach(n -> {
+            if (!sources.contains(n.address())) {
+                sources.add(n.address());
+            }
+        });
+        for (String source : sources) {
+            lines.add("host replication " + Roles.REPLICATION + " " + source + "/32 scram-sha-256");
+        }
+        for (String source : sources) {
+            lines.add("host all all " + source + "/32 scram-sha-256");
+        }
+        return lines;
+    }
+}

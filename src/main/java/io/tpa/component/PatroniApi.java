@@ -1,0 +1,95 @@
+package io.tpa.component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
+import io.tpa.model.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Patroni's REST API on one node. */
+public final class PatroniApi {
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final DeployedNode node;
+
+    public PatroniApi(DeployedNode node) {
+        this.node = node;
+    }
+
+    private String url(String path) {
+        return "http://" + node.address() + ":" + Deployment.PATRONI_PORT + path;
+    }
+
+    /** What Patroni reports of its own node ({@code GET /patroni}). */
+    public record MemberStatus(
+            String state, String role, long timeline, boolean pendingRestart, String postmasterStartTime,
+            List<String> streamingReplicas, Long walPosition) {
+
+        public boolean isRunning() {
+            return "running".equals(state);
+        }
+
+        public boolean isPrimary() {
+            return "master".equals(role) || "primary".equals(role);
+        }
+
+        public boolean isStandbyLeader() {
+            return "standby_leader".equals(role);
+        }
+    }
+
+    public MemberStatus status() {
+        Http.Response response = Http.get(url("/patroni"), TIMEOUT);
+        JsonNode body = response.json();
+        List<String> streaming = new ArrayList<>();
+        body.path("replication").forEach(r -> {
+            if ("streaming".equals(r.path("state").asText())) {
+                streaming.add(r.path("application_name").asText());
+            }
+        });
+        JsonNode xlog = body.path("xlog");
+        Long position = null;
+        if (xlog.has("location")) {
+            position = xlog.get("location").asLong();
+        } else if (xlog.has("replayed_location")) {
+            position = xlog.get("replayed_location").asLong();
+        }
+        return new MemberStatus(body.path("state").asText(), body.path("role").asText(), body.path("timeline").asLong(),
+                body.path("pending_restart").asBoolean(false), body.path("postmaster_start_time").asText(null),
+                streaming, position);
+    }
+
+    /** The cluster as this node sees it in the DCS ({@code GET /cluster}). */
+    public JsonNode cluster() {
+        return Http.get(url("/cluster"), TIMEOUT).json();
+    }
+
+    /** The cluster's dynamic configuration in the DCS. */
+    public JsonNode dynamicConfiguration() {
+        return Http.get(url("/config"), TIMEOUT).json();
+    }
+
+    public void patchDynamicConfiguration(Map<String, Object> patch) {
+        expectSuccess("PATCH /config", Http.send("PATCH", url("/config"), Json.write(patch), Duration.ofSeconds(10)));
+    }
+
+    /** Makes Patroni re-read its configuration file and reload PostgreSQL. */
+    public void reload() {
+        expectSuccess("POST /reload", Http.send("POST", url("/reload"), null, Duration.ofSeconds(10)));
+    }
+
+    /** Restarts PostgreSQL on this node through Patroni. */
+    public void restart() {
+        expectSuccess("POST /restart", Http.send("POST", url("/restart"), "{}", Duration.ofSeconds(120)));
+    }
+
+    private void expectSuccess(String what, Http.Response response) {
+        if (response.status() / 100 != 2) {
+            throw new ComponentException(node.name() + ": Patroni refused " + what + " (" + response.status() + " "
+                    + response.body().strip() + ")");
+        }
+    }
+}

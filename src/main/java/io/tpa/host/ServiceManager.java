@@ -1,0 +1,39 @@
+package io.tpa.host;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs and supervises a group's services on one host: restarts them when they die, keeps them
+ * running after tpa exits. Implemented with supervisord on the local platform; systemd comes with
+ * real hosts.
+ */
+public interface ServiceManager {
+    /** True when the manager itself is running. */
+    boolean isRunning();
+
+    /** Starts the manager itself if it is not running. */
+    void ensureRunning();
+
+    /** True when the manager already holds exactly this definition. */
+    boolean isDefinedAs(ServiceDefinition definition);
+
+    /**
+     * Installs or updates these definitions and starts them (a changed definition restarts its
+     * service; an unchanged running one is left alone).
+     */
+    void apply(List<ServiceDefinition> definitions);
+
+    /** The state of every service the manager knows. */
+    Map<String, ServiceState> states();
+
+    void stop(String name);
+
+    void start(String name);
+
+    /** Stops and forgets a service. */
+    void remove(String name);
+
+    /** Stops every service and the manager itself. */
+    void shutdown();
+}

@@ -1,0 +1,25 @@
+package io.tpa.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/**
+ * A node as deployed.
+ *
+ * @param address    where its services listen (on the local platform a 127.x.y.z address of its own)
+ * @param size       its resolved size
+ * @param etcdMember true when it runs a member of the group's etcd cluster
+ * @param parameters the PostgreSQL parameters computed for it (from its size, then the config's overrides)
+ */
+public record DeployedNode(
+        String name,
+        String cluster,
+        String address,
+        SizeSpec size,
+        @JsonProperty("etcd_member") boolean etcdMember,
+        Map<String, String> parameters) {
+
+    public DeployedNode {
+        parameters = Map.copyOf(parameters);
+    }
+}

@@ -1,0 +1,29 @@
+package io.tpa.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * A cluster group as the user describes it in {@code tpa.yml} or {@code tpa.json}.
+ * The JSON Schema in {@code src/main/resources/schema/tpa.schema.json} is the contract for its shape.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record GroupSpec(
+        String name,
+        String platform,
+        PostgresSpec postgres,
+        DefaultsSpec defaults,
+        List<ClusterSpec> clusters) {
+
+    public GroupSpec {
+        clusters = clusters == null ? List.of() : List.copyOf(clusters);
+    }
+
+    public ClusterSpec primaryCluster() {
+        return clusters.get(0);
+    }
+
+    public List<NodeSpec> allNodes() {
+        return clusters.stream().flatMap(c -> c.nodes().stream()).toList();
+    }
+}

@@ -1,0 +1,130 @@
+package io.tpa.operation.apply;
+
+import io.tpa.error.UserError;
+import io.tpa.operation.GroupContext;
+import io.tpa.wait.Wait;
+import io.tpa.workspace.GroupDirectory;
+import io.tpa.workspace.GroupHistory;
+import io.tpa.workspace.GroupLock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * Converges a group to its config: an ordered list of phases, each planning only the actions still
+ * needed. {@link #plan} is a dry run of the same phases.
+ */
+public final class Apply {
+    private Apply() {
+    }
+
+    static List<Phase> phases() {
+        return List.of(
+                new PackagesPhase(),
+                new PreparePhase(),
+                new SupervisorPhase(),
+                new EtcdPhase(),
+                new PatroniConfigPhase(),
+                PatroniStartPhase.primaries(),
+                PatroniStartPhase.replicas(),
+                new DynamicConfigurationPhase(),
+                new RestartPhase(),
+                new HealthPhase(),
+                new ExtensionsPhase(),
+                new RecordPhase());
+    }
+
+    /** What apply would do, without doing it. */
+    public static Plan plan(Path directory) {
+        GroupContext context = GroupContext.open(directory, false);
+        ApplyState state = new ApplyState(context, true);
+        List<Action.Change> changes = new ArrayList<>();
+        for (Phase phase : phases()) {
+            phase.plan(state).forEach(action -> changes.add(action.change()));
+        }
+        return new Plan(context.deployment().group(), changes);
+    }
+
+    public static ApplyResult apply(Path directory, ApplyListener listener) {
+        long start = System.nanoTime();
+        GroupDirectory group = new GroupDirectory(directory);
+        try (GroupLock ignored = group.lock("apply")) {
+            GroupContext context = GroupContext.open(directory, true);
+            ApplyState state = new ApplyState(context, false);
+            List<Action.Change> done = new ArrayList<>();
+            ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+                Thread thread = new Thread(runnable, "tpa-apply");
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                for (Phase phase : phases()) {
+                    List<Action> actions = phase.plan(state);
+                    run(actions, executor, listener, start);
+                    actions.forEach(action -> done.add(action.change()));
+                    if (!actions.isEmpty()) {
+                        state.refresh();
+                    }
+                    phase.settle(state);
+                }
+            } catch (Wait.WaitTimeout e) {
+                throw new UserError(UserError.FAILED, context.deployment().group() + ": " + e.getMessage()
+                        + "; see the logs under " + context.deployment().baseDirectory() + "/nodes/*/log, then run `tpa apply` again");
+            } finally {
+                executor.shutdownNow();
+            }
+            String commit = null;
+            if (!done.isEmpty() || !group.deploymentText().isEmpty()) {
+                Set<String> phases = done.stream().map(Action.Change::phase).collect(Collectors.toCollection(LinkedHashSet::new));
+                String message = done.isEmpty() ? "tpa apply: config updated, deployment unchanged"
+                        : "tpa apply: " + done.size() + " change" + (done.size() == 1 ? "" : "s") + " (" + String.join(", ", phases) + ")";
+                group.ensureGitignore();
+                if (new GroupHistory(group.path()).commit(message)) {
+                    commit = message;
+                }
+            }
+            return new ApplyResult(context.deployment().group(), done, (System.nanoTime() - start) / 1e9, commit);
+        }
+    }
+
+    private static void run(List<Action> actions, ExecutorService executor, ApplyListener listener, long start) {
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (Action action : actions) {
+            running.add(CompletableFuture.runAsync(() -> {
+                long began = System.nanoTime();
+                listener.started(action, since(start));
+                try {
+                    action.work().run();
+                    listener.finished(action, since(began), since(start));
+                } catch (RuntimeException e) {
+                    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    listener.failed(action, message, since(start));
+                    failures.add(action.target() + ": " + action.description() + " failed: " + message);
+                }
+            }, executor));
+        }
+        try {
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            failures.add(e.getMessage());
+        }
+        if (!failures.isEmpty()) {
+            throw new UserError(UserError.FAILED, failures.get(0)
+                    + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more failures)" : "")
+                    + "; fix the cause and run `tpa apply` again: it resumes where it stopped");
+        }
+    }
+
+    private static Duration since(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos);
+    }
+}

@@ -1,0 +1,88 @@
+package io.tpa.operation.apply;
+
+import io.tpa.host.Host;
+import io.tpa.host.ServiceManager;
+import io.tpa.host.ServiceState;
+import io.tpa.model.DeployedNode;
+import io.tpa.operation.GroupContext;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the phases of one apply (or plan) share: the group, whether this is a dry run, and facts
+ * gathered once and reused until something changes them.
+ */
+public final class ApplyState {
+    private final GroupContext context;
+    private final boolean dryRun;
+    private final Map<String, Map<String, ServiceState>> serviceStates = new ConcurrentHashMap<>();
+    /** Nodes whose new configuration needs a PostgreSQL restart, and why. */
+    private final Map<String, String> restarts = new ConcurrentHashMap<>();
+    /** Nodes that started (or restarted) Patroni in this apply. */
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
+
+    ApplyState(GroupContext context, boolean dryRun) {
+        this.context = context;
+        this.dryRun = dryRun;
+    }
+
+    public GroupContext context() {
+        return context;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    /** The distinct hosts of the group, each with the nodes it runs. */
+    public Map<Host, List<DeployedNode>> hosts() {
+        Map<Host, List<DeployedNode>> hosts = new LinkedHashMap<>();
+        for (DeployedNode node : context.deployment().nodes()) {
+            hosts.computeIfAbsent(context.host(node), h -> new java.util.ArrayList<>()).add(node);
+        }
+        return hosts;
+    }
+
+    public ServiceManager services(DeployedNode node) {
+        return context.services(node);
+    }
+
+    /** The state of a service on the node's host, read once per phase. */
+    public ServiceState serviceState(DeployedNode node, String service) {
+        Map<String, ServiceState> states = serviceStates.computeIfAbsent(context.host(node).name(), h -> {
+            ServiceManager manager = services(node);
+            return manager.isRunning() ? manager.states() : new HashMap<>();
+        });
+        return states.get(service);
+    }
+
+    public boolean isRunning(DeployedNode node, String service) {
+        ServiceState state = serviceState(node, service);
+        return state != null && state.running();
+    }
+
+    /** Forgets gathered facts: called after a phase changed things. */
+    void refresh() {
+        serviceStates.clear();
+    }
+
+    public void needsRestart(DeployedNode node, String reason) {
+        restarts.put(node.name(), reason);
+    }
+
+    public Map<String, String> restarts() {
+        return restarts;
+    }
+
+    public void markStarted(DeployedNode node) {
+        started.add(node.name());
+    }
+
+    public boolean startedNow(DeployedNode node) {
+        return started.contains(node.name());
+    }
+}

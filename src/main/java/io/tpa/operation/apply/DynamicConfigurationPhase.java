@@ -1,0 +1,58 @@
+package io.tpa.operation.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tpa.component.ComponentException;
+import io.tpa.component.PatroniApi;
+import io.tpa.component.PostgresSettings;
+import io.tpa.model.DeployedCluster;
+import io.tpa.model.DeployedNode;
+import io.tpa.operation.GroupHealth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The parameters that must agree across a cluster are current in Patroni's dynamic configuration
+ * (bootstrap writes them the first time; later changes are patched in).
+ */
+final class DynamicConfigurationPhase implements Phase {
+    @Override
+    public String title() {
+        return "cluster parameters";
+    }
+
+    @Override
+    public List<Action> plan(ApplyState state) {
+        List<Action> actions = new ArrayList<>();
+        GroupHealth health = GroupHealth.read(state.context().deployment());
+        for (DeployedCluster cluster : state.context().deployment().clusters()) {
+            Optional<DeployedNode> leader = health.leader(cluster);
+            if (leader.isEmpty()) {
+                continue; // not bootstrapped yet: the bootstrap configuration carries the parameters
+            }
+            JsonNode current;
+            try {
+                current = new PatroniApi(leader.get()).dynamicConfiguration().path("postgresql").path("parameters");
+            } catch (ComponentException e) {
+                continue;
+            }
+            Map<String, Object> changes = new TreeMap<>();
+            cluster.parameters().forEach((name, value) -> {
+                if (!current.path(name).asText().equals(value)) {
+                    changes.put(name, value);
+                }
+            });
+            if (changes.isEmpty()) {
+                continue;
+            }
+            changes.keySet().stream().filter(PostgresSettings::needsRestart).findAny().ifPresent(name ->
+                    cluster.nodes().forEach(node -> state.needsRestart(node, String.join(", ", changes.keySet()))));
+            DeployedNode target = leader.get();
+            actions.add(new Action(title(), cluster.name(), "set " + String.join(", ", changes.keySet()), false,
+                    () -> new PatroniApi(target).patchDynamicConfiguration(Map.of("postgresql", Map.of("parameters", changes)))));
+        }
+        return actions;
+    }
+}

@@ -1,0 +1,73 @@
+package io.tpa.operation.apply;
+
+import io.tpa.component.NodeLayout;
+import io.tpa.component.Patroni;
+import io.tpa.host.Host;
+import io.tpa.host.ServiceDefinition;
+import io.tpa.model.DeployedCluster;
+import io.tpa.model.DeployedNode;
+import io.tpa.operation.GroupHealth;
+import io.tpa.wait.Wait;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Patroni runs on every node. The primaries start first (a new cluster bootstraps there, with
+ * initdb); replicas start after, and clone from a running primary.
+ */
+final class PatroniStartPhase implements Phase {
+    static final Duration BOOTSTRAP = Duration.ofSeconds(120);
+
+    private final boolean primaries;
+
+    private PatroniStartPhase(boolean primaries) {
+        this.primaries = primaries;
+    }
+
+    static PatroniStartPhase primaries() {
+        return new PatroniStartPhase(true);
+    }
+
+    static PatroniStartPhase replicas() {
+        return new PatroniStartPhase(false);
+    }
+
+    @Override
+    public String title() {
+        return primaries ? "start primaries" : "start replicas";
+    }
+
+    @Override
+    public List<Action> plan(ApplyState state) {
+        List<Action> actions = new ArrayList<>();
+        for (DeployedCluster cluster : state.context().deployment().clusters()) {
+            List<DeployedNode> nodes = primaries ? List.of(cluster.primaryNode()) : cluster.replicas();
+            for (DeployedNode node : nodes) {
+                ServiceDefinition definition = definition(state, node);
+                if (state.isRunning(node, definition.name()) && state.services(node).isDefinedAs(definition)) {
+                    continue;
+                }
+                Host host = state.context().host(node);
+                boolean initialized = host.exists(NodeLayout.of(state.context().deployment().baseDirectory(), node.name())
+                        .dataDirectory() + "/PG_VERSION");
+                String description = "start Patroni" + (initialized ? "" : primaries ? " (bootstrap a new cluster)" : " (clone from the primary)");
+                actions.add(new Action(title(), node.name(), description, false, () -> {
+                    state.services(node).apply(List.of(definition));
+                    state.markStarted(node);
+                    if (primaries) {
+                        Wait.until("for cluster " + cluster.name() + " to have a running primary", BOOTSTRAP,
+                                () -> GroupHealth.read(state.context().deployment()).leader(cluster).isPresent());
+                    }
+                }));
+            }
+        }
+        return actions;
+    }
+
+    private static ServiceDefinition definition(ApplyState state, DeployedNode node) {
+        Host host = state.context().host(node);
+        return Patroni.service(state.context().deployment(), node, host.serviceUser(),
+                NodeLayout.of(state.context().deployment().baseDirectory(), node.name()).directory());
+    }
+}

@@ -1,0 +1,46 @@
+package io.tpa.operation.apply;
+
+import io.tpa.component.Etcd;
+import io.tpa.component.NodeLayout;
+import io.tpa.host.FileOwner;
+import io.tpa.host.Host;
+import io.tpa.model.DeployedNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every node has its directories, owned by the user its services run as; the group has its passwords. */
+final class PreparePhase implements Phase {
+    @Override
+    public String title() {
+        return "prepare";
+    }
+
+    @Override
+    public List<Action> plan(ApplyState state) {
+        List<Action> actions = new ArrayList<>();
+        if (!state.context().directory().hasSecrets()) {
+            actions.add(new Action(title(), state.context().deployment().group(), "generate passwords", false, () -> {
+                state.context().directory().ensureGitignore();
+                state.context().directory().saveSecrets(state.context().secrets());
+            }));
+        }
+        for (DeployedNode node : state.context().deployment().nodes()) {
+            Host host = state.context().host(node);
+            NodeLayout layout = NodeLayout.of(state.context().deployment().baseDirectory(), node.name());
+            if (host.exists(layout.runDirectory())) {
+                continue;
+            }
+            String user = host.serviceUser();
+            actions.add(new Action(title(), node.name(), "create directories under " + layout.directory(), false, () -> {
+                host.createDirectory(state.context().deployment().baseDirectory(), FileOwner.sharedDirectory(null));
+                host.createDirectory(layout.directory(), FileOwner.sharedDirectory(user));
+                host.createDirectory(layout.logDirectory(), new FileOwner(user, "rwxrwx---"));
+                if (node.etcdMember()) {
+                    host.createDirectory(layout.etcdDataDirectory(), FileOwner.directory(Etcd.user(host.isRoot(), user)));
+                }
+                host.createDirectory(layout.runDirectory(), FileOwner.directory(user));
+            }));
+        }
+        return actions;
+    }
+}

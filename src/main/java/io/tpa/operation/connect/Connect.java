@@ -1,0 +1,86 @@
+package io.tpa.operation.connect;
+
+import io.tpa.component.PatroniApi;
+import io.tpa.error.UserError;
+import io.tpa.model.Catalog;
+import io.tpa.model.DeployedCluster;
+import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
+import io.tpa.model.Roles;
+import io.tpa.operation.GroupContext;
+import io.tpa.operation.GroupHealth;
+import io.tpa.workspace.GroupDirectory;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** How applications and people connect to a group: libpq URIs and psql on the right node. */
+public final class Connect {
+    public enum Role { PRIMARY, REPLICA, ANY }
+
+    private Connect() {
+    }
+
+    /**
+     * A libpq URI listing every node of the primary cluster; libpq picks the node with the role asked
+     * for, so the URI keeps working after a failover.
+     */
+    public static String uri(Path directory, Role role, boolean withPassword) {
+        Deployment deployment = GroupContext.applied(directory);
+        DeployedCluster cluster = deployment.clusters().get(0);
+        String hosts = cluster.nodes().stream().map(n -> n.address() + ":" + Deployment.POSTGRES_PORT).collect(Collectors.joining(","));
+        String user = Roles.SUPERUSER;
+        if (withPassword) {
+            String password = new GroupDirectory(directory).secrets().get(Roles.SUPERUSER);
+            user += ":" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        }
+        String attributes = switch (role) {
+            case PRIMARY -> "read-write";
+            case REPLICA -> "prefer-standby";
+            case ANY -> "any";
+        };
+        return "postgresql://" + user + "@" + hosts + "/postgres?target_session_attrs=" + attributes + "&connect_timeout=5";
+    }
+
+    /** Runs psql on a node, attached to this terminal; returns psql's exit code. */
+    public static int psql(Path directory, String nodeName, Role role, List<String> arguments) {
+        Deployment deployment = GroupContext.applied(directory);
+        DeployedNode node = nodeName != null ? deployment.node(nodeName).orElseThrow(() -> new UserError("--node " + nodeName
+                + ": no such node in group " + deployment.group() + "; nodes: "
+                + deployment.nodes().stream().map(DeployedNode::name).collect(Collectors.joining(", "))))
+                : choose(deployment, role);
+        List<String> argv = new ArrayList<>(List.of(Catalog.load().postgres(deployment.postgresVersion()).binDir() + "/psql",
+                "-h", node.address(), "-p", Integer.toString(Deployment.POSTGRES_PORT), "-U", Roles.SUPERUSER, "-d", "postgres"));
+        argv.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
+        builder.environment().putAll(Map.of("PGPASSWORD", new GroupDirectory(directory).secrets().get(Roles.SUPERUSER),
+                "PGAPPNAME", "tpa psql"));
+        try {
+            return builder.start().waitFor();
+        } catch (java.io.IOException e) {
+            throw new UserError(UserError.FAILED, "cannot run psql: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    private static DeployedNode choose(Deployment deployment, Role role) {
+        DeployedCluster cluster = deployment.clusters().get(0);
+        GroupHealth health = GroupHealth.read(deployment);
+        return cluster.nodes().stream()
+                .filter(n -> health.member(n.name()).map(PatroniApi.MemberStatus::isRunning).orElse(false))
+                .filter(n -> switch (role) {
+                    case PRIMARY -> health.member(n.name()).orElseThrow().isPrimary();
+                    case REPLICA -> !health.member(n.name()).orElseThrow().isPrimary();
+                    case ANY -> true;
+                })
+                .findFirst()
+                .orElseThrow(() -> new UserError(UserError.FAILED, "no running " + role.name().toLowerCase() + " in cluster "
+                        + cluster.name() + "; see `tpa status`"));
+    }
+}

@@ -1,0 +1,72 @@
+package io.tpa.operation.destroy;
+
+import io.tpa.error.UserError;
+import io.tpa.host.Command;
+import io.tpa.host.Host;
+import io.tpa.host.Platform;
+import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
+import io.tpa.operation.GroupContext;
+import io.tpa.operation.Platforms;
+import io.tpa.wait.Wait;
+import io.tpa.workspace.GroupDirectory;
+import io.tpa.workspace.GroupHistory;
+import io.tpa.workspace.GroupLock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Removes a group: stops every service, removes every data directory and gives back its
+ * addresses. The config and the history stay, so the group can be applied again.
+ */
+public final class Destroy {
+    private Destroy() {
+    }
+
+    /** What destroy removes. */
+    public record Removal(String group, String baseDirectory, List<String> services, Map<String, String> addresses) {
+    }
+
+    public static Removal describe(Path directory) {
+        Deployment deployment = GroupContext.applied(directory);
+        Map<String, String> addresses = new LinkedHashMap<>();
+        deployment.nodes().forEach(n -> addresses.put(n.name(), n.address()));
+        List<String> services = deployment.nodes().stream()
+                .flatMap(n -> n.etcdMember() ? List.of("etcd-" + n.name(), "patroni-" + n.name()).stream() : List.of("patroni-" + n.name()).stream())
+                .toList();
+        return new Removal(deployment.group(), deployment.baseDirectory(), services, addresses);
+    }
+
+    public static Removal run(Path directory) {
+        GroupDirectory group = new GroupDirectory(directory);
+        try (GroupLock ignored = group.lock("destroy")) {
+            Removal removal = describe(directory);
+            Deployment deployment = GroupContext.applied(directory);
+            Platform platform = Platforms.named(deployment.platform());
+            Map<String, Host> hosts = new LinkedHashMap<>();
+            for (DeployedNode node : deployment.nodes()) {
+                Host host = platform.host(node.address());
+                hosts.putIfAbsent(host.name(), host);
+            }
+            for (Host host : hosts.values()) {
+                platform.serviceManager(host, deployment.key()).shutdown();
+                // A process that outlived its supervisor (say, a postgres whose Patroni was killed) still names
+                // the group's directory in its command line.
+                String pattern = deployment.baseDirectory() + "/";
+                host.run(Command.of("pkill", "-KILL", "-f", "--", pattern));
+                Wait.until("for every process of " + deployment.group() + " to end", Duration.ofSeconds(30),
+                        () -> !host.run(Command.of("pgrep", "-f", "--", pattern)).ok());
+                host.remove(deployment.baseDirectory());
+            }
+            platform.releaseAddresses(deployment.key());
+            group.removeDeployment();
+            new GroupHistory(group.path()).commit("tpa destroy: group " + deployment.group() + " removed");
+            return removal;
+        } catch (Wait.WaitTimeout e) {
+            throw new UserError(UserError.FAILED, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.tpa.operation.show;
+
+import io.tpa.model.Catalog;
+import io.tpa.model.Defaults;
+import io.tpa.model.GroupSpec;
+import io.tpa.workspace.GroupDirectory;
+import java.nio.file.Path;
+
+/** The config with every default filled in. */
+public final class Show {
+    private Show() {
+    }
+
+    public static GroupSpec resolved(Path directory) {
+        return Defaults.resolve(new GroupDirectory(directory).load().spec(), Catalog.load());
+    }
+}
