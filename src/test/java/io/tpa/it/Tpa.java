@@ -1,0 +1,62 @@
+package io.tpa.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the built `bin/tpa` as a user would, and keeps what it printed. */
+final class Tpa {
+    static final Path ROOT = Path.of(System.getProperty("tpa.root", ".")).toAbsolutePath();
+
+    record Result(int exitCode, String stdout, String stderr) {
+        String output() {
+            return stdout + stderr;
+        }
+    }
+
+    private Tpa() {
+    }
+
+    static Result run(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/tpa").toString()));
+        command.addAll(List.of(arguments));
+        return exec(command, 300);
+    }
+
+    static Process start(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/tpa").toString()));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    static Result exec(List<String> command, int timeoutSeconds) {
+        try {
+            Process process = new ProcessBuilder(command).start();
+            process.getOutputStream().close();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
+            }
+            return new Result(process.exitValue(), out.join(), err.join());
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String read(java.io.InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
