@@ -1,5 +1,6 @@
 package io.tpa.cli;
 
+import io.tpa.error.UserError;
 import io.tpa.model.Json;
 import io.tpa.operation.apply.Action;
 import io.tpa.operation.apply.Apply;
@@ -20,7 +21,13 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan plan = Apply.plan(group.directory);
+        Plan plan;
+        try {
+            plan = Apply.plan(group.directory);
+        } catch (UserError error) {
+            // plan's exit codes follow terraform's -detailed-exitcode: 2 means "changes pending", so every error is 1.
+            throw new UserError(UserError.FAILED, error.getMessage(), error);
+        }
         if (output.json) {
             System.out.print(Json.write(Map.of("group", plan.group(), "changed", plan.hasChanges(), "changes", plan.changes())));
         } else if (!plan.hasChanges()) {

@@ -30,11 +30,13 @@ public record SizeSpec(
         return new SizeSpec(name, cpus, memoryGb, diskGb);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isResolved() {
         return cpus != null && memoryGb != null && diskGb != null;
     }
 
     /** Memory in MiB, for parameter computations. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public long memoryMb() {
         return Math.round(memoryGb * 1024);
     }

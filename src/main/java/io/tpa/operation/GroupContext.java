@@ -49,6 +49,9 @@ public record GroupContext(
     /** The group as last applied, for commands that act on what runs (status, psql, destroy). */
     public static Deployment applied(Path path) {
         GroupDirectory directory = new GroupDirectory(path);
+        if (!java.nio.file.Files.isDirectory(directory.path())) {
+            throw new UserError(directory.path() + ": no such group directory; create one with `tpa init " + path + "`");
+        }
         return directory.deployment().orElseThrow(() -> new UserError(directory.path()
                 + ": the group has not been applied yet (no " + GroupDirectory.RECORD + "); run `tpa apply " + path + "` first"));
     }

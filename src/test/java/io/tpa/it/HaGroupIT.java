@@ -227,6 +227,34 @@ class HaGroupIT {
     }
 
     @Test
+    @Order(12)
+    void aParameterThatNeedsARestartIsRolledOutReplicasFirstWithoutFailover() throws SQLException {
+        List<String> startTimes = postmasterStartTimes();
+        group.writeConfig(TestGroup.config("ha", 3, EXTRA + "  parameters: {work_mem: 12MB, shared_buffers: 160MB}\n"));
+        Tpa.Result plan = group.tpa("plan");
+        assertThat(plan.exitCode()).as(plan.output()).isEqualTo(2);
+        assertThat(plan.stdout()).contains("shared_buffers").contains("rolling restart, replicas first");
+        Tpa.Result apply = group.apply();
+        List<String> restarted = apply.stdout().lines().filter(line -> line.contains("rolling restart")).toList();
+        assertThat(restarted).singleElement().asString().contains("pg2,pg3,pg1");
+        for (String node : List.of("pg1", "pg2", "pg3")) {
+            try (Connection connection = group.connect(node); Statement statement = connection.createStatement()) {
+                ResultSet value = statement.executeQuery("SHOW shared_buffers");
+                value.next();
+                assertThat(value.getString(1)).as("shared_buffers on " + node).isEqualTo("160MB");
+            }
+        }
+        List<String> after = postmasterStartTimes();
+        for (int i = 0; i < 3; i++) {
+            assertThat(after.get(i)).as("postmaster start time of pg" + (i + 1)).isNotEqualTo(startTimes.get(i));
+        }
+        JsonNode nodes = group.status().path("clusters").get(0).path("nodes");
+        assertThat(nodes.get(0).path("role").asText()).as("pg1 is still the primary").isEqualTo("primary");
+        assertThat(nodes.get(0).path("timeline").asLong()).as("no failover happened").isEqualTo(1);
+        assertThat(group.tpa("plan").exitCode()).isZero();
+    }
+
+    @Test
     @Order(20)
     void destroyRefusesWithoutYesThenLeavesNothingRunning() {
         String base = group.deployment().baseDirectory();

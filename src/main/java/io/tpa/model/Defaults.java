@@ -1,0 +1,61 @@
+package io.tpa.model;
+
+import io.tpa.error.UserError;
+import java.util.List;
+
+/**
+ * Fills in every default of a configuration, so the rest of tpa never meets a missing value.
+ * The result is what {@code tpa show} prints. The defaults match the {@code default}s of the schema.
+ */
+public final class Defaults {
+    public static final String PLATFORM = "local";
+
+    private Defaults() {
+    }
+
+    public static GroupSpec resolve(GroupSpec spec, Catalog catalog) {
+        SizeSpec defaultSize = size(spec.defaults() == null ? null : spec.defaults().size(), catalog);
+        List<ClusterSpec> clusters = spec.clusters().stream()
+                .map(cluster -> resolve(cluster, defaultSize, catalog))
+                .toList();
+        return new GroupSpec(spec.name(),
+                spec.platform() == null ? PLATFORM : spec.platform(),
+                resolve(spec.postgres(), catalog),
+                new DefaultsSpec(defaultSize),
+                clusters);
+    }
+
+    private static PostgresSpec resolve(PostgresSpec postgres, Catalog catalog) {
+        if (postgres == null) {
+            return new PostgresSpec(catalog.defaultPostgresVersion(), List.of(), null);
+        }
+        Integer version = postgres.version() == null ? catalog.defaultPostgresVersion() : postgres.version();
+        return new PostgresSpec(version, postgres.extensions(), postgres.parameters());
+    }
+
+    private static ClusterSpec resolve(ClusterSpec cluster, SizeSpec defaultSize, Catalog catalog) {
+        List<NodeSpec> nodes = cluster.nodes().stream()
+                .map(node -> node.withSize(node.size() == null ? defaultSize : size(node.size(), catalog)))
+                .toList();
+        return new ClusterSpec(cluster.name(), cluster.location() == null ? cluster.name() : cluster.location(), nodes);
+    }
+
+    /**
+     * A size with all its figures: a catalog size by its name (the catalog default when there is none),
+     * or explicit figures, which carry no name.
+     */
+    static SizeSpec size(SizeSpec size, Catalog catalog) {
+        if (size == null) {
+            return size(SizeSpec.named(catalog.defaultSize()), catalog);
+        }
+        if (size.cpus() != null) {
+            return new SizeSpec(null, size.cpus(), size.memoryGb(), size.diskGb());
+        }
+        SizeSpec named = catalog.sizes().get(size.name());
+        if (named == null) {
+            throw new UserError("unknown size '" + size.name() + "'; use one of the catalog sizes: "
+                    + String.join(", ", ConfigReference.catalogSizes(catalog).stream().map(SizeSpec::name).toList()));
+        }
+        return named;
+    }
+}
