@@ -255,6 +255,26 @@ class HaGroupIT {
     }
 
     @Test
+    @Order(13)
+    void statusShowsAStoppedNodeAsDownAndApplyBringsItBack() {
+        String supervisor = group.deployment().baseDirectory() + "/supervisor/supervisord.conf";
+        Tpa.Result stop = Tpa.exec(List.of("supervisorctl", "-c", supervisor, "stop", "patroni-pg3"), 120);
+        assertThat(stop.exitCode()).as(stop.output()).isZero();
+
+        Tpa.Result status = group.tpa("status");
+        assertThat(status.exitCode()).as("a cluster with its primary up is not an error:\n%s", status.output()).isZero();
+        assertThat(status.stdout().lines().filter(line -> line.contains("pg3"))).singleElement().asString().contains("down");
+        JsonNode pg3 = group.status().path("clusters").get(0).path("nodes").get(2);
+        assertThat(pg3.path("state").asText()).isEqualTo("down");
+
+        Tpa.Result plan = group.tpa("plan");
+        assertThat(plan.exitCode()).isEqualTo(2);
+        assertThat(plan.stdout()).contains("pg3").contains("start Patroni");
+        group.apply();
+        assertThat(streamingEverywhere()).isTrue();
+    }
+
+    @Test
     @Order(20)
     void destroyRefusesWithoutYesThenLeavesNothingRunning() {
         String base = group.deployment().baseDirectory();
