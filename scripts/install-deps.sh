@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   openjdk-17-jdk-headless ca-certificates procps
   postgresql-15 postgresql-client-15
-  patroni python3-psycopg2 python3-etcd
+  patroni python3-psycopg2 python3-etcd python3-idna
   etcd-server etcd-client
   supervisor
 )

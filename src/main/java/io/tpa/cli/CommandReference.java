@@ -2,6 +2,7 @@ package io.tpa.cli;
 
 import io.tpa.error.UserError;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -28,10 +29,8 @@ final class CommandReference {
     static String render() {
         CommandLine root = Main.commandLine();
         CommandSpec rootSpec = root.getCommandSpec();
-        List<CommandLine> commands = root.getSubcommands().values().stream()
-                .filter(command -> !command.getCommandSpec().usageMessage().hidden())
-                .distinct()
-                .toList();
+        List<CommandLine> commands = new ArrayList<>();
+        collect(root, commands);
 
         StringBuilder out = new StringBuilder()
                 .append("# Commands reference\n\n")
@@ -44,7 +43,8 @@ final class CommandReference {
         out.append("## Commands\n\n| Command | What it does |\n|---|---|\n");
         for (CommandLine command : commands) {
             CommandSpec spec = command.getCommandSpec();
-            out.append("| [`").append(spec.name()).append("`](#").append(anchor(spec)).append(") | ")
+            String name = spec.qualifiedName().substring(rootSpec.name().length() + 1);
+            out.append("| [`").append(name).append("`](#").append(anchor(spec)).append(") | ")
                     .append(cell(summary(spec))).append(" |\n");
         }
 
@@ -59,13 +59,29 @@ final class CommandReference {
                 .append("a group locked by another command, `status` with no running primary). |\n")
                 .append("| ").append(UserError.BAD_INPUT).append(" | Bad input: an invalid `tpa.yml`, a wrong argument or option, ")
                 .append("`destroy` without `--yes`. |\n\n")
-                .append("`tpa plan` exits 0 when nothing would change and 2 when `apply` would change something. ")
-                .append("`tpa psql` exits with psql's own exit code.\n");
+                .append("`tpa plan` differs: 0 when nothing would change, 2 when `apply` would change something, ")
+                .append("1 on any error, bad input included. `tpa psql` exits with psql's own exit code.\n");
 
         for (CommandLine command : commands) {
             command(out, command);
         }
-        return out.toString();
+        return out.toString().replaceAll("\n{3,}", "\n\n");
+    }
+
+    /**
+     * Every visible subcommand, depth first: {@code secrets}, then {@code secrets show}. A nested {@code help}
+     * is left out; the top-level one stands for all.
+     */
+    private static void collect(CommandLine parent, List<CommandLine> commands) {
+        for (CommandLine command : parent.getSubcommands().values()) {
+            CommandSpec spec = command.getCommandSpec();
+            boolean nestedHelp = parent.getParent() != null && spec.userObject() instanceof CommandLine.HelpCommand;
+            if (spec.usageMessage().hidden() || nestedHelp || commands.contains(command)) {
+                continue;
+            }
+            commands.add(command);
+            collect(command, commands);
+        }
     }
 
     private static void command(StringBuilder out, CommandLine command) {
@@ -131,7 +147,7 @@ final class CommandReference {
                 .filter(option -> !option.hidden())
                 .sorted(Comparator.comparing(CommandReference::sortKey))
                 .forEach(option -> out.append("| ")
-                        .append(option.names().length == 0 ? "" : java.util.Arrays.stream(option.names())
+                        .append(option.names().length == 0 ? "" : Arrays.stream(option.names())
                                 .map(name -> "`" + name + (option.typeInfo().isBoolean() ? "" : "=" + option.paramLabel()) + "`")
                                 .collect(Collectors.joining(", ")))
                         .append(" | ")

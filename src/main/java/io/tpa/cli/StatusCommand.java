@@ -35,6 +35,7 @@ final class StatusCommand implements Callable<Integer> {
                     System.out.println("  NO RUNNING PRIMARY: writes are not possible; see the Patroni logs of the nodes.");
                 }
             }
+            status.warnings().forEach(warning -> System.out.println("Warning: " + warning));
         }
         return status.healthy() ? 0 : 1;
     }

@@ -14,6 +14,10 @@ import java.util.stream.Collectors;
  * new cluster.
  */
 public final class Etcd {
+    /** TLS 1.2 suites with forward secrecy and AEAD only (etcd 3.4 has no minimum-version flag). */
+    static final String CIPHER_SUITES = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"
+            + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305";
+
     private Etcd() {
     }
 
@@ -41,6 +45,16 @@ public final class Etcd {
                 "--initial-cluster", initialCluster,
                 "--initial-cluster-state", "new",
                 "--initial-cluster-token", "tpa-" + groupKey,
+                // Clients and peers authenticate with certificates from the group's CA, and nothing else is accepted.
+                "--cert-file", layout.etcdTlsDirectory() + "/server.crt",
+                "--key-file", layout.etcdTlsDirectory() + "/server.key",
+                "--trusted-ca-file", layout.etcdTlsDirectory() + "/ca.crt",
+                "--client-cert-auth",
+                "--peer-cert-file", layout.etcdTlsDirectory() + "/server.crt",
+                "--peer-key-file", layout.etcdTlsDirectory() + "/server.key",
+                "--peer-trusted-ca-file", layout.etcdTlsDirectory() + "/ca.crt",
+                "--peer-client-cert-auth",
+                "--cipher-suites", CIPHER_SUITES,
                 "--logger", "zap",
                 "--log-level", "warn");
         return new ServiceDefinition(serviceName(node), command, user, Map.of("ETCD_UNSUPPORTED_ARCH", ""),
@@ -48,17 +62,17 @@ public final class Etcd {
     }
 
     public static String clientUrl(DeployedNode node) {
-        return "http://" + node.address() + ":" + Deployment.ETCD_CLIENT_PORT;
+        return "https://" + node.address() + ":" + Deployment.ETCD_CLIENT_PORT;
     }
 
     static String peerUrl(DeployedNode node) {
-        return "http://" + node.address() + ":" + Deployment.ETCD_PEER_PORT;
+        return "https://" + node.address() + ":" + Deployment.ETCD_PEER_PORT;
     }
 
     /** Null when the member answers healthy, else why not. */
-    public static String whyUnhealthy(DeployedNode member) {
+    public static String whyUnhealthy(DeployedNode member, Http http) {
         try {
-            Http.Response response = Http.get(clientUrl(member) + "/health", Duration.ofSeconds(2));
+            Http.Response response = http.get(clientUrl(member) + "/health", Duration.ofSeconds(2));
             if (response.status() == 200 && response.json().path("health").asText().equals("true")) {
                 return null;
             }

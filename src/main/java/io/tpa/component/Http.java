@@ -1,20 +1,40 @@
 package io.tpa.component;
 
-import io.tpa.model.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tpa.model.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
-/** A small JSON-over-HTTP client for the components' REST APIs (Patroni, etcd). */
-final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+/**
+ * A small JSON-over-HTTPS client for a group's REST APIs (Patroni, etcd): it trusts the group's
+ * CA only, presents tpa's client certificate, and authenticates to Patroni's unsafe verbs. Every
+ * read has a timeout (the TLS handshake included) and no connection is kept, so a stalled peer
+ * costs one timeout, never a hang.
+ */
+public final class Http {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final SSLSocketFactory sockets;
+    private final String authorization;
+
+    /**
+     * @param tls         trusts the group's CA and presents tpa's client certificate
+     * @param apiUser     Patroni REST API user, or null
+     * @param apiPassword its password
+     */
+    public Http(SSLContext tls, String apiUser, String apiPassword) {
+        this.sockets = tls.getSocketFactory();
+        this.authorization = apiUser == null ? null : "Basic " + Base64.getEncoder()
+                .encodeToString((apiUser + ":" + apiPassword).getBytes(StandardCharsets.UTF_8));
+    }
 
     record Response(int status, String body) {
         JsonNode json() {
@@ -26,30 +46,50 @@ final class Http {
         }
     }
 
-    private Http() {
-    }
-
-    static Response get(String url, Duration timeout) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build());
-    }
-
-    static Response send(String method, String url, String jsonBody, Duration timeout) {
-        HttpRequest.BodyPublisher body = jsonBody == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody);
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .header("Content-Type", "application/json").method(method, body).build());
-    }
-
-    private static Response send(HttpRequest request) {
-        try {
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+    /** The certificate a TLS server presents at this address and port, or null when it does not answer. */
+    public java.security.cert.X509Certificate presentedCertificate(String address, int port) {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) sockets.createSocket()) {
+            socket.connect(new java.net.InetSocketAddress(address, port), (int) CONNECT_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) CONNECT_TIMEOUT.toMillis());
+            socket.startHandshake();
+            return (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
         } catch (IOException e) {
-            throw new ComponentException(request.uri().getHost() + ":" + request.uri().getPort() + " unreachable ("
+            return null;
+        }
+    }
+
+    Response get(String url, Duration timeout) {
+        return send("GET", url, null, timeout);
+    }
+
+    Response send(String method, String url, String jsonBody, Duration timeout) {
+        URI uri = URI.create(url);
+        try {
+            HttpsURLConnection connection = (HttpsURLConnection) uri.toURL().openConnection();
+            connection.setSSLSocketFactory(sockets);
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) timeout.toMillis());
+            connection.setUseCaches(false);
+            connection.setRequestProperty("Connection", "close");
+            connection.setRequestMethod(method);
+            if (authorization != null && !"GET".equals(method)) {
+                connection.setRequestProperty("Authorization", authorization);
+            }
+            if (jsonBody != null) {
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/json");
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(jsonBody.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            int status = connection.getResponseCode();
+            InputStream stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            String body = stream == null ? "" : new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            connection.disconnect();
+            return new Response(status, body);
+        } catch (IOException e) {
+            throw new ComponentException(uri.getHost() + ":" + uri.getPort() + " unreachable ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ComponentException("interrupted");
         }
     }
 }

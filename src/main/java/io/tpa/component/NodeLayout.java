@@ -25,6 +25,16 @@ public record NodeLayout(String directory) {
         return directory + "/log";
     }
 
+    /** The node's certificate, key and the group CA, for PostgreSQL and Patroni. */
+    public String tlsDirectory() {
+        return directory + "/tls";
+    }
+
+    /** The same certificate for etcd, owned by etcd's user. */
+    public String etcdTlsDirectory() {
+        return directory + "/etcd-tls";
+    }
+
     /** Unix sockets and the pgpass file Patroni writes. */
     public String runDirectory() {
         return directory + "/run";

@@ -7,6 +7,7 @@ import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
 import io.tpa.model.Json;
 import io.tpa.model.Roles;
+import io.tpa.model.SecretNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,11 +52,22 @@ public final class Patroni {
         root.put("namespace", namespace(deployment));
         root.put("name", node.name());
         root.put("log", Map.of("level", "INFO", "format", "%(asctime)s %(levelname)s: %(message)s"));
+        String tls = layout.tlsDirectory();
+        // The REST API speaks TLS only; its unsafe verbs (restart, reload, switchover, config) need the API password.
         root.put("restapi", Map.of(
                 "listen", node.address() + ":" + Deployment.PATRONI_PORT,
-                "connect_address", node.address() + ":" + Deployment.PATRONI_PORT));
-        root.put("etcd3", Map.of("hosts", deployment.etcdMembers().stream()
-                .map(m -> m.address() + ":" + Deployment.ETCD_CLIENT_PORT).toList()));
+                "connect_address", node.address() + ":" + Deployment.PATRONI_PORT,
+                "certfile", tls + "/server.crt",
+                "keyfile", tls + "/server.key",
+                "cafile", tls + "/ca.crt",
+                "authentication", Map.of("username", SecretNames.PATRONI_API_USER, "password", passwords.get(SecretNames.PATRONI_API))));
+        root.put("ctl", Map.of("cacert", tls + "/ca.crt", "certfile", tls + "/server.crt", "keyfile", tls + "/server.key"));
+        root.put("etcd3", Map.of(
+                "hosts", deployment.etcdMembers().stream().map(m -> m.address() + ":" + Deployment.ETCD_CLIENT_PORT).toList(),
+                "protocol", "https",
+                "cacert", tls + "/ca.crt",
+                "cert", tls + "/server.crt",
+                "key", tls + "/server.key"));
 
         Map<String, Object> dcs = new LinkedHashMap<>();
         dcs.put("ttl", 30);
@@ -73,6 +85,11 @@ public final class Patroni {
         Map<String, Object> parameters = new LinkedHashMap<>(node.parameters());
         parameters.put("unix_socket_directories", layout.runDirectory());
         parameters.put("log_directory", layout.logDirectory());
+        parameters.put("ssl", "on");
+        parameters.put("ssl_cert_file", tls + "/server.crt");
+        parameters.put("ssl_key_file", tls + "/server.key");
+        parameters.put("ssl_ca_file", tls + "/ca.crt");
+        parameters.put("ssl_min_protocol_version", "TLSv1.2");
 
         Map<String, Object> postgresql = new LinkedHashMap<>();
         postgresql.put("listen", node.address() + ":" + Deployment.POSTGRES_PORT);
@@ -80,10 +97,12 @@ public final class Patroni {
         postgresql.put("data_dir", layout.dataDirectory());
         postgresql.put("bin_dir", catalog.postgres(deployment.postgresVersion()).binDir());
         postgresql.put("pgpass", layout.runDirectory() + "/pgpass");
+        // Replicas and pg_rewind connect over TLS and verify the primary's certificate and address.
+        Map<String, String> verify = Map.of("sslmode", "verify-full", "sslrootcert", tls + "/ca.crt");
         postgresql.put("authentication", Map.of(
                 "superuser", Map.of("username", Roles.SUPERUSER, "password", passwords.get(Roles.SUPERUSER)),
-                "replication", Map.of("username", Roles.REPLICATION, "password", passwords.get(Roles.REPLICATION)),
-                "rewind", Map.of("username", Roles.REWIND, "password", passwords.get(Roles.REWIND))));
+                "replication", withAll(Map.of("username", Roles.REPLICATION, "password", passwords.get(Roles.REPLICATION)), verify),
+                "rewind", withAll(Map.of("username", Roles.REWIND, "password", passwords.get(Roles.REWIND)), verify)));
         postgresql.put("parameters", parameters);
         postgresql.put("pg_hba", hba(deployment, clientAddresses));
         postgresql.put("create_replica_methods", List.of("basebackup"));
@@ -93,7 +112,16 @@ public final class Patroni {
         return "# Written by tpa from the group's tpa.yml; changes made here are overwritten.\n" + Json.writeYaml(root);
     }
 
-    /** Client authentication: scram-sha-256 on every line, only from the addresses that need access. */
+    private static Map<String, String> withAll(Map<String, String> first, Map<String, String> second) {
+        Map<String, String> all = new LinkedHashMap<>(first);
+        all.putAll(second);
+        return all;
+    }
+
+    /**
+     * Client authentication: scram-sha-256 on every line; over the network only through TLS
+     * ({@code hostssl}) and only from the addresses that need access.
+     */
     static List<String> hba(Deployment deployment, List<String> clientAddresses) {
         List<String> lines = new ArrayList<>();
         lines.add("local all all scram-sha-256");
@@ -104,10 +132,10 @@ public final class Patroni {
             }
         });
         for (String source : sources) {
-            lines.add("host replication " + Roles.REPLICATION + " " + source + "/32 scram-sha-256");
+            lines.add("hostssl replication " + Roles.REPLICATION + " " + source + "/32 scram-sha-256");
         }
         for (String source : sources) {
-            lines.add("host all all " + source + "/32 scram-sha-256");
+            lines.add("hostssl all all " + source + "/32 scram-sha-256");
         }
         return lines;
     }

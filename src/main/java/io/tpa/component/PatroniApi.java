@@ -14,13 +14,15 @@ public final class PatroniApi {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final DeployedNode node;
+    private final Http http;
 
-    public PatroniApi(DeployedNode node) {
+    public PatroniApi(DeployedNode node, Http http) {
         this.node = node;
+        this.http = http;
     }
 
     private String url(String path) {
-        return "http://" + node.address() + ":" + Deployment.PATRONI_PORT + path;
+        return "https://" + node.address() + ":" + Deployment.PATRONI_PORT + path;
     }
 
     /** What Patroni reports of its own node ({@code GET /patroni}). */
@@ -42,7 +44,7 @@ public final class PatroniApi {
     }
 
     public MemberStatus status() {
-        Http.Response response = Http.get(url("/patroni"), TIMEOUT);
+        Http.Response response = http.get(url("/patroni"), TIMEOUT);
         JsonNode body = response.json();
         List<String> streaming = new ArrayList<>();
         body.path("replication").forEach(r -> {
@@ -64,26 +66,34 @@ public final class PatroniApi {
 
     /** The cluster as this node sees it in the DCS ({@code GET /cluster}). */
     public JsonNode cluster() {
-        return Http.get(url("/cluster"), TIMEOUT).json();
+        return http.get(url("/cluster"), TIMEOUT).json();
     }
 
     /** The cluster's dynamic configuration in the DCS. */
     public JsonNode dynamicConfiguration() {
-        return Http.get(url("/config"), TIMEOUT).json();
+        return http.get(url("/config"), TIMEOUT).json();
     }
 
-    public void patchDynamicConfiguration(Map<String, Object> patch) {
-        expectSuccess("PATCH /config", Http.send("PATCH", url("/config"), Json.write(patch), Duration.ofSeconds(10)));
+    /**
+     * Sets PostgreSQL parameters in the cluster's dynamic configuration, keeping everything else
+     * (read, merged, written back whole: callers hold the group lock).
+     */
+    public void setDynamicParameters(Map<String, String> parameters) {
+        com.fasterxml.jackson.databind.node.ObjectNode configuration = (com.fasterxml.jackson.databind.node.ObjectNode) dynamicConfiguration();
+        com.fasterxml.jackson.databind.node.ObjectNode postgresql = configuration.with("postgresql");
+        com.fasterxml.jackson.databind.node.ObjectNode current = postgresql.with("parameters");
+        parameters.forEach(current::put);
+        expectSuccess("PUT /config", http.send("PUT", url("/config"), Json.write(configuration), Duration.ofSeconds(10)));
     }
 
     /** Makes Patroni re-read its configuration file and reload PostgreSQL. */
     public void reload() {
-        expectSuccess("POST /reload", Http.send("POST", url("/reload"), null, Duration.ofSeconds(10)));
+        expectSuccess("POST /reload", http.send("POST", url("/reload"), null, Duration.ofSeconds(10)));
     }
 
     /** Restarts PostgreSQL on this node through Patroni. */
     public void restart() {
-        expectSuccess("POST /restart", Http.send("POST", url("/restart"), "{}", Duration.ofSeconds(120)));
+        expectSuccess("POST /restart", http.send("POST", url("/restart"), "{}", Duration.ofSeconds(120)));
     }
 
     private void expectSuccess(String what, Http.Response response) {

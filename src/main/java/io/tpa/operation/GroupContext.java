@@ -1,6 +1,6 @@
 package io.tpa.operation;
 
-import io.tpa.error.UserError;
+import io.tpa.component.Http;
 import io.tpa.host.Host;
 import io.tpa.host.Platform;
 import io.tpa.host.ServiceManager;
@@ -10,15 +10,22 @@ import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
 import io.tpa.model.GroupSpec;
 import io.tpa.model.LoadedSpec;
+import io.tpa.model.SecretNames;
+import io.tpa.security.CertificateAuthority;
+import io.tpa.security.Passwords;
 import io.tpa.workspace.GroupDirectory;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything an operation needs to know about one group: its directory, its config (validated,
+ * Everything an operation that changes a group needs: its directory, its config (validated,
  * defaults filled in), the deployment it resolves to, the previous deployment record, the
- * platform and the secrets.
+ * platform, the secrets and the group's certificate authority.
+ *
+ * @param secrets      every secret of the group, including ones created by this run and not saved yet
+ * @param savedSecrets the secrets as they are stored (empty when none are)
  */
 public record GroupContext(
         GroupDirectory directory,
@@ -28,7 +35,10 @@ public record GroupContext(
         Platform platform,
         Optional<Deployment> previous,
         Deployment deployment,
-        Map<String, String> secrets) {
+        Map<String, String> secrets,
+        Map<String, String> savedSecrets,
+        CertificateAuthority authority,
+        Http http) {
 
     /**
      * Loads and resolves a group.
@@ -43,17 +53,17 @@ public record GroupContext(
         Platform platform = Platforms.named(spec.platform());
         Optional<Deployment> previous = directory.deployment();
         Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, reserve);
-        return new GroupContext(directory, loaded, spec, catalog, platform, previous, deployment, directory.secrets());
+        Map<String, String> saved = directory.hasSecrets() ? directory.secrets() : Map.of();
+        Map<String, String> secrets = new LinkedHashMap<>(directory.secrets());
+        secrets.computeIfAbsent(SecretNames.PATRONI_API, name -> Passwords.generate());
+        CertificateAuthority authority = directory.certificateAuthority(secrets, spec.name());
+        return new GroupContext(directory, loaded, spec, catalog, platform, previous, deployment, secrets, Map.copyOf(saved),
+                authority, GroupAccess.http(authority, secrets));
     }
 
-    /** The group as last applied, for commands that act on what runs (status, psql, destroy). */
-    public static Deployment applied(Path path) {
-        GroupDirectory directory = new GroupDirectory(path);
-        if (!java.nio.file.Files.isDirectory(directory.path())) {
-            throw new UserError(directory.path() + ": no such group directory; create one with `tpa init " + path + "`");
-        }
-        return directory.deployment().orElseThrow(() -> new UserError(directory.path()
-                + ": the group has not been applied yet (no " + GroupDirectory.RECORD + "); run `tpa apply " + path + "` first"));
+    /** True when this run created secrets (passwords, the CA key) that must be saved before they are used. */
+    public boolean secretsNeedSaving() {
+        return !secrets.equals(savedSecrets);
     }
 
     public Host host(DeployedNode node) {
@@ -62,5 +72,10 @@ public record GroupContext(
 
     public ServiceManager services(DeployedNode node) {
         return platform.serviceManager(host(node), deployment.key());
+    }
+
+    /** Access to the group as it is now applied, for the operations that need the running group too. */
+    public GroupAccess access() {
+        return new GroupAccess(directory, deployment, secrets, http);
     }
 }

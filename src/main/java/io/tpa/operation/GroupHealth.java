@@ -1,6 +1,7 @@
 package io.tpa.operation;
 
 import io.tpa.component.ComponentException;
+import io.tpa.component.Http;
 import io.tpa.component.PatroniApi;
 import io.tpa.component.PatroniApi.MemberStatus;
 import io.tpa.model.DeployedCluster;
@@ -22,12 +23,12 @@ public final class GroupHealth {
         this.members = members;
     }
 
-    public static GroupHealth read(Deployment deployment) {
+    public static GroupHealth read(Deployment deployment, Http http) {
         Map<String, CompletableFuture<Optional<MemberStatus>>> pending = new LinkedHashMap<>();
         for (DeployedNode node : deployment.nodes()) {
             pending.put(node.name(), CompletableFuture.supplyAsync(() -> {
                 try {
-                    return Optional.of(new PatroniApi(node).status());
+                    return Optional.of(new PatroniApi(node, http).status());
                 } catch (ComponentException e) {
                     return Optional.empty();
                 }

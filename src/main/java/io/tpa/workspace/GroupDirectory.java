@@ -5,6 +5,10 @@ import io.tpa.model.Deployment;
 import io.tpa.model.Json;
 import io.tpa.model.LoadedSpec;
 import io.tpa.model.Roles;
+import io.tpa.model.SecretNames;
+import io.tpa.security.CertificateAuthority;
+import io.tpa.security.SecretKeys;
+import io.tpa.security.SecretStore;
 import io.tpa.model.SpecLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,23 +27,34 @@ import java.util.Optional;
 
 /**
  * A group's directory: its config ({@code tpa.yml} or {@code tpa.json}), the deployment record
- * ({@code deployment.json}), its secrets ({@code secrets.json}, 0600, never committed) and its
- * git history.
+ * ({@code deployment.json}), its secrets ({@code secrets.enc}: encrypted, 0600, never committed, see
+ * {@link SecretStore}) and its git history.
  */
 public final class GroupDirectory {
     public static final String RECORD = "deployment.json";
-    public static final String SECRETS = "secrets.json";
+    public static final String SECRETS = "secrets.enc";
+    /** Where tpa kept the secrets in clear before they were encrypted; the next save moves them into {@link #SECRETS}. */
+    public static final String CLEAR_SECRETS = "secrets.json";
     public static final String STATE = ".tpa";
+    public static final String CA_CERTIFICATE = "tls/ca.crt";
     public static final String GITIGNORE = """
             # Written by tpa: secrets and local state never go into the history.
+            secrets.enc
             secrets.json
             .tpa/
             """;
 
     private final Path path;
+    private final SecretStore secretStore;
 
     public GroupDirectory(Path path) {
+        this(path, SecretKeys.forCurrentUser());
+    }
+
+    /** A group directory whose secrets are encrypted with these keys (tests pass their own). */
+    public GroupDirectory(Path path, SecretKeys keys) {
         this.path = path.toAbsolutePath().normalize();
+        this.secretStore = new SecretStore(this.path.resolve(SECRETS), keys);
     }
 
     public Path path() {
@@ -96,42 +111,103 @@ public final class GroupDirectory {
         }
     }
 
+    /** True when the group's encrypted secrets file exists. */
     public boolean hasSecrets() {
-        return Files.exists(path.resolve(SECRETS));
+        return secretStore.exists();
     }
 
-    /** The group's passwords by role; generated (not saved) when the group has none yet. */
+    /** True when the group still has its secrets in clear, in {@link #CLEAR_SECRETS} (the next save encrypts them). */
+    public boolean hasClearSecrets() {
+        return Files.exists(path.resolve(CLEAR_SECRETS));
+    }
+
+    /**
+     * The group's secrets by name (role passwords by role name, see {@link Roles}): decrypted from
+     * {@link #SECRETS}, else read from a clear {@link #CLEAR_SECRETS} left by an older tpa, else a
+     * freshly generated password for every role (not saved).
+     */
     public Map<String, String> secrets() {
-        Path file = path.resolve(SECRETS);
-        if (!Files.exists(file)) {
-            Map<String, String> generated = new LinkedHashMap<>();
-            for (String role : Roles.ALL) {
-                generated.put(role, generatePassword());
+        if (secretStore.exists()) {
+            return secretStore.read();
+        }
+        Path clear = path.resolve(CLEAR_SECRETS);
+        if (Files.exists(clear)) {
+            try {
+                Map<String, String> stored = new LinkedHashMap<>();
+                Json.JSON.readTree(clear.toFile()).fields().forEachRemaining(e -> stored.put(e.getKey(), e.getValue().asText()));
+                return stored;
+            } catch (IOException e) {
+                throw new UserError(clear + ": cannot read the secrets file (" + e.getMessage().lines().findFirst().orElse("") + ")");
             }
-            return generated;
         }
-        try {
-            Map<String, String> stored = new LinkedHashMap<>();
-            Json.JSON.readTree(file.toFile()).fields().forEachRemaining(e -> stored.put(e.getKey(), e.getValue().asText()));
-            return stored;
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read the secrets file (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        Map<String, String> generated = new LinkedHashMap<>();
+        for (String role : Roles.ALL) {
+            generated.put(role, generatePassword());
         }
+        return generated;
     }
 
+    /** Encrypts the secrets into {@link #SECRETS} (0600, git-ignored); removes a clear {@link #CLEAR_SECRETS} once they are safe. */
     public void saveSecrets(Map<String, String> secrets) {
-        writeAtomically(path.resolve(SECRETS), Json.write(secrets), "rw-------");
+        ensureGitignore();
+        secretStore.write(secrets);
+        try {
+            Files.deleteIfExists(path.resolve(CLEAR_SECRETS));
+        } catch (IOException e) {
+            throw new UserError(UserError.FAILED, path.resolve(CLEAR_SECRETS) + ": the secrets are now encrypted in " + SECRETS
+                    + " but the clear copy cannot be removed (" + e.getMessage() + "); remove it by hand");
+        }
     }
 
+    /** Writes the .gitignore that keeps secrets out of the history, or adds the lines an existing one lacks. */
     public void ensureGitignore() {
         Path file = path.resolve(".gitignore");
         try {
-            if (!Files.exists(file) || !Files.readString(file).contains(SECRETS)) {
+            if (!Files.exists(file)) {
                 writeAtomically(file, GITIGNORE, "rw-r--r--");
+                return;
+            }
+            String existing = Files.readString(file);
+            java.util.Set<String> present = existing.lines().map(String::strip).collect(java.util.stream.Collectors.toSet());
+            java.util.List<String> missing = GITIGNORE.lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#") && !present.contains(line)).toList();
+            if (!missing.isEmpty()) {
+                writeAtomically(file, existing + (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n")
+                        + "# Added by tpa: secrets and local state never go into the history.\n"
+                        + String.join("\n", missing) + "\n", "rw-r--r--");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The group CA's certificate: public, committed, and what clients verify the nodes against. */
+    public Path caCertificateFile() {
+        return path.resolve(CA_CERTIFICATE);
+    }
+
+    /**
+     * The group's certificate authority: its certificate from {@code tls/ca.crt}, its key from the
+     * secrets. A new one (not yet saved) when the group has none.
+     */
+    public CertificateAuthority certificateAuthority(Map<String, String> secrets, String groupName) {
+        String key = secrets.get(SecretNames.CA_KEY);
+        Path file = caCertificateFile();
+        if (key != null && Files.exists(file)) {
+            try {
+                return CertificateAuthority.load(Files.readString(file), key);
+            } catch (IOException | RuntimeException e) {
+                throw new UserError(file + ": cannot load the group's certificate authority (" + e.getMessage()
+                        + "); restore it from the group's history, or remove it and its key to create a new CA");
+            }
+        }
+        CertificateAuthority created = CertificateAuthority.create(groupName);
+        secrets.put(SecretNames.CA_KEY, created.privateKeyPem());
+        return created;
+    }
+
+    public void saveCaCertificate(CertificateAuthority authority) {
+        writeAtomically(caCertificateFile(), authority.certificatePem(), "rw-r--r--");
     }
 
     /** Takes the group's lock: one tpa command that changes the group at a time. */

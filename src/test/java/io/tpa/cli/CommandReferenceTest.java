@@ -53,6 +53,28 @@ class CommandReferenceTest {
     }
 
     @Test
+    void documentsNestedCommandsButNotTheirHelp() {
+        CommandLine root = Main.commandLine();
+        String rendered = CommandReference.render();
+
+        root.getSubcommands().values().forEach(command -> command.getSubcommands().values().stream()
+                .map(CommandLine::getCommandSpec)
+                .filter(spec -> !spec.usageMessage().hidden())
+                .forEach(spec -> {
+                    if (spec.userObject() instanceof CommandLine.HelpCommand) {
+                        assertThat(rendered).doesNotContain("\n## `" + spec.qualifiedName() + "`\n");
+                    } else {
+                        assertThat(rendered).contains("\n## `" + spec.qualifiedName() + "`\n");
+                    }
+                }));
+    }
+
+    @Test
+    void hasNoRunsOfBlankLines() {
+        assertThat(CommandReference.render()).doesNotContain("\n\n\n");
+    }
+
+    @Test
     void anchorsFollowGitHubHeadingIds() {
         CommandLine.Model.CommandSpec spec = Main.commandLine().getSubcommands().get("connect-string").getCommandSpec();
 

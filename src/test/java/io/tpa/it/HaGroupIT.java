@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tpa.model.DeployedNode;
-import io.tpa.operation.GroupHealth;
 import io.tpa.wait.Wait;
 import io.tpa.workspace.GroupDirectory;
 import io.tpa.workspace.GroupLock;
@@ -218,7 +217,7 @@ class HaGroupIT {
     @Test
     @Order(11)
     void secretsStayOutOfTheHistoryAndOutput() throws Exception {
-        Path secrets = group.directory.resolve("secrets.json");
+        Path secrets = group.directory.resolve("secrets.enc");
         assertThat(Files.getPosixFilePermissions(secrets)).extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
         String password = group.superuserPassword();
         assertThat(firstApply.output()).doesNotContain(password);
@@ -292,7 +291,7 @@ class HaGroupIT {
     }
 
     private boolean streamingEverywhere() {
-        return GroupHealth.read(group.deployment()).whyNotHealthy() == null;
+        return group.whyNotHealthy() == null;
     }
 
     private long postmasterPid(DeployedNode node) throws Exception {

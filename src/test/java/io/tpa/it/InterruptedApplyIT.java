@@ -2,7 +2,6 @@ package io.tpa.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tpa.operation.GroupHealth;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,7 @@ class InterruptedApplyIT {
             assertThat(plan.exitCode()).as("something is left to do:\n%s", plan.output()).isEqualTo(2);
             Tpa.Result again = group.apply();
             assertThat(again.stdout()).contains("the group is healthy");
-            assertThat(GroupHealth.read(group.deployment()).whyNotHealthy()).isNull();
+            assertThat(group.whyNotHealthy()).isNull();
             assertThat(group.tpa("plan").exitCode()).isZero();
         }
     }

@@ -82,17 +82,21 @@ final class TestGroup implements AutoCloseable {
         return deployment().node(name).orElseThrow();
     }
 
+    /** Null when every replica streams from a running primary, else what is wrong (read from Patroni over TLS). */
+    String whyNotHealthy() {
+        return io.tpa.operation.GroupAccess.open(directory).health().whyNotHealthy();
+    }
+
+    /** The superuser's password, as a user reads it: `tpa secrets show DIR postgres` (the secrets are encrypted). */
     String superuserPassword() {
-        try {
-            return Json.JSON.readTree(directory.resolve("secrets.json").toFile()).get("postgres").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Tpa.Result result = Tpa.run("secrets", "show", path(), "postgres");
+        assertThat(result.exitCode()).as("tpa secrets show output:\n%s", result.stderr()).isZero();
+        return result.stdout().strip();
     }
 
     Connection connect(String node) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + node(node).address() + ":5432/postgres?connectTimeout=5",
-                "postgres", superuserPassword());
+        return DriverManager.getConnection("jdbc:postgresql://" + node(node).address() + ":5432/postgres?connectTimeout=5"
+                + "&sslmode=verify-full&sslrootcert=" + directory.resolve("tls/ca.crt"), "postgres", superuserPassword());
     }
 
     JsonNode status() {

@@ -30,6 +30,7 @@ public final class Apply {
         return List.of(
                 new PackagesPhase(),
                 new PreparePhase(),
+                new TlsPhase(false),
                 new SupervisorPhase(),
                 new EtcdPhase(),
                 new PatroniConfigPhase(),
@@ -38,6 +39,7 @@ public final class Apply {
                 new DynamicConfigurationPhase(),
                 new RestartPhase(),
                 new HealthPhase(),
+                new RolesPhase(),
                 new ExtensionsPhase(),
                 new RecordPhase());
     }
@@ -54,9 +56,18 @@ public final class Apply {
     }
 
     public static ApplyResult apply(Path directory, ApplyListener listener) {
+        return converge(directory, "apply", phases(), listener);
+    }
+
+    /** Issues every node a new certificate and reloads the services that present it: no restart, no downtime. */
+    public static ApplyResult rotateCertificates(Path directory, ApplyListener listener) {
+        return converge(directory, "rotate-certs", List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase()), listener);
+    }
+
+    private static ApplyResult converge(Path directory, String command, List<Phase> phases, ApplyListener listener) {
         long start = System.nanoTime();
         GroupDirectory group = new GroupDirectory(directory);
-        try (GroupLock ignored = group.lock("apply")) {
+        try (GroupLock ignored = group.lock(command)) {
             GroupContext context = GroupContext.open(directory, true);
             ApplyState state = new ApplyState(context, false);
             List<Action.Change> done = new ArrayList<>();
@@ -66,7 +77,7 @@ public final class Apply {
                 return thread;
             });
             try {
-                for (Phase phase : phases()) {
+                for (Phase phase : phases) {
                     List<Action> actions = phase.plan(state);
                     run(actions, executor, listener, start);
                     actions.forEach(action -> done.add(action.change()));
@@ -77,15 +88,15 @@ public final class Apply {
                 }
             } catch (Wait.WaitTimeout e) {
                 throw new UserError(UserError.FAILED, context.deployment().group() + ": " + e.getMessage()
-                        + "; see the logs under " + context.deployment().baseDirectory() + "/nodes/*/log, then run `tpa apply` again");
+                        + "; see the logs under " + context.deployment().baseDirectory() + "/nodes/*/log, then run `tpa " + command + "` again");
             } finally {
                 executor.shutdownNow();
             }
             String commit = null;
             if (!done.isEmpty() || !group.deploymentText().isEmpty()) {
-                Set<String> phases = done.stream().map(Action.Change::phase).collect(Collectors.toCollection(LinkedHashSet::new));
-                String message = done.isEmpty() ? "tpa apply: config updated, deployment unchanged"
-                        : "tpa apply: " + done.size() + " change" + (done.size() == 1 ? "" : "s") + " (" + String.join(", ", phases) + ")";
+                Set<String> touched = done.stream().map(Action.Change::phase).collect(Collectors.toCollection(LinkedHashSet::new));
+                String message = done.isEmpty() ? "tpa " + command + ": config updated, deployment unchanged"
+                        : "tpa " + command + ": " + done.size() + " change" + (done.size() == 1 ? "" : "s") + " (" + String.join(", ", touched) + ")";
                 group.ensureGitignore();
                 if (new GroupHistory(group.path()).commit(message)) {
                     commit = message;

@@ -1,6 +1,8 @@
 package io.tpa.operation.apply;
 
+import io.tpa.component.PatroniApi;
 import io.tpa.host.Host;
+import io.tpa.operation.GroupHealth;
 import io.tpa.host.ServiceManager;
 import io.tpa.host.ServiceState;
 import io.tpa.model.DeployedNode;
@@ -45,6 +47,14 @@ public final class ApplyState {
             hosts.computeIfAbsent(context.host(node), h -> new java.util.ArrayList<>()).add(node);
         }
         return hosts;
+    }
+
+    public PatroniApi patroni(DeployedNode node) {
+        return new PatroniApi(node, context.http());
+    }
+
+    public GroupHealth health() {
+        return GroupHealth.read(context.deployment(), context.http());
     }
 
     public ServiceManager services(DeployedNode node) {

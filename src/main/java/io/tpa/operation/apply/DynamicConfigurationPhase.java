@@ -26,7 +26,7 @@ final class DynamicConfigurationPhase implements Phase {
     @Override
     public List<Action> plan(ApplyState state) {
         List<Action> actions = new ArrayList<>();
-        GroupHealth health = GroupHealth.read(state.context().deployment());
+        GroupHealth health = state.health();
         for (DeployedCluster cluster : state.context().deployment().clusters()) {
             Optional<DeployedNode> leader = health.leader(cluster);
             if (leader.isEmpty()) {
@@ -34,11 +34,11 @@ final class DynamicConfigurationPhase implements Phase {
             }
             JsonNode current;
             try {
-                current = new PatroniApi(leader.get()).dynamicConfiguration().path("postgresql").path("parameters");
+                current = state.patroni(leader.get()).dynamicConfiguration().path("postgresql").path("parameters");
             } catch (ComponentException e) {
                 continue;
             }
-            Map<String, Object> changes = new TreeMap<>();
+            Map<String, String> changes = new TreeMap<>();
             cluster.parameters().forEach((name, value) -> {
                 if (!current.path(name).asText().equals(value)) {
                     changes.put(name, value);
@@ -51,7 +51,7 @@ final class DynamicConfigurationPhase implements Phase {
                     cluster.nodes().forEach(node -> state.needsRestart(node, String.join(", ", changes.keySet()))));
             DeployedNode target = leader.get();
             actions.add(new Action(title(), cluster.name(), "set " + String.join(", ", changes.keySet()), false,
-                    () -> new PatroniApi(target).patchDynamicConfiguration(Map.of("postgresql", Map.of("parameters", changes)))));
+                    () -> state.patroni(target).setDynamicParameters(changes)));
         }
         return actions;
     }

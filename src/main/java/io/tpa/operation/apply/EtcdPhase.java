@@ -36,7 +36,7 @@ final class EtcdPhase implements Phase {
                 state.services(member).apply(List.of(definition(state, member)));
             }
             Wait.until("for etcd members " + targets + " to be healthy", READY, () -> deployment.etcdMembers().stream()
-                    .map(Etcd::whyUnhealthy).filter(Objects::nonNull).findFirst().orElse(null));
+                    .map(member -> Etcd.whyUnhealthy(member, state.context().http())).filter(Objects::nonNull).findFirst().orElse(null));
         }));
     }
 

@@ -23,7 +23,7 @@ final class ExtensionsPhase implements Phase {
             return List.of();
         }
         DeployedCluster cluster = state.context().deployment().clusters().get(0);
-        Optional<DeployedNode> primary = GroupHealth.read(state.context().deployment()).leader(cluster);
+        Optional<DeployedNode> primary = state.health().leader(cluster);
         String password = state.context().secrets().get(Roles.SUPERUSER);
         List<String> missing = primary
                 .map(node -> {
@@ -36,7 +36,7 @@ final class ExtensionsPhase implements Phase {
             return List.of();
         }
         return List.of(new Action(title(), cluster.name(), "create extension " + String.join(", ", missing), false, () -> {
-            DeployedNode node = GroupHealth.read(state.context().deployment()).leader(cluster).orElseThrow(
+            DeployedNode node = state.health().leader(cluster).orElseThrow(
                     () -> new IllegalStateException("cluster " + cluster.name() + " has no primary to create extensions on"));
             for (String extension : missing) {
                 Postgres.query(state.context().host(node), state.context().deployment(), node, password,

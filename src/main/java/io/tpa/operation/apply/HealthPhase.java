@@ -22,6 +22,6 @@ final class HealthPhase implements Phase {
     @Override
     public void settle(ApplyState state) {
         Wait.until("for every replica to stream from its primary", READY,
-                () -> GroupHealth.read(state.context().deployment()).whyNotHealthy());
+                () -> state.health().whyNotHealthy());
     }
 }

@@ -52,7 +52,7 @@ final class PatroniConfigPhase implements Phase {
             actions.add(new Action(title(), node.name(), description, false, () -> {
                 host.writeFile(path, wanted, FileOwner.privateTo(host.serviceUser()));
                 if (reload) {
-                    new PatroniApi(node).reload();
+                    state.patroni(node).reload();
                 }
             }));
         }

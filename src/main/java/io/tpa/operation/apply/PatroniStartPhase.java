@@ -56,13 +56,20 @@ final class PatroniStartPhase implements Phase {
                     state.services(node).apply(List.of(definition));
                     state.markStarted(node);
                     if (primaries) {
+                        String log = NodeLayout.of(state.context().deployment().baseDirectory(), node.name()).logDirectory() + "/patroni.log";
                         Wait.until("for cluster " + cluster.name() + " to have a running primary", BOOTSTRAP,
-                                () -> GroupHealth.read(state.context().deployment()).leader(cluster).isPresent());
+                                () -> state.health().leader(cluster).isPresent() ? null : lastLine(host, log));
                     }
                 }));
             }
         }
         return actions;
+    }
+
+    /** The last line of a log, for a message that says what the service is stuck on. */
+    private static String lastLine(Host host, String log) {
+        String text = host.readFile(log).orElse("").strip();
+        return text.isEmpty() ? "no output in " + log + " yet" : log + ": " + text.substring(text.lastIndexOf('\n') + 1);
     }
 
     private static ServiceDefinition definition(ApplyState state, DeployedNode node) {

@@ -25,7 +25,7 @@ final class RestartPhase implements Phase {
 
     @Override
     public List<Action> plan(ApplyState state) {
-        GroupHealth health = GroupHealth.read(state.context().deployment());
+        GroupHealth health = state.health();
         List<Action> actions = new ArrayList<>();
         for (DeployedCluster cluster : state.context().deployment().clusters()) {
             Optional<DeployedNode> leader = health.leader(cluster);
@@ -47,13 +47,13 @@ final class RestartPhase implements Phase {
                     // says a restart is pending; a node that never says so needs none.
                     try {
                         Wait.until("for " + node.name() + " to report a pending restart", PENDING,
-                                () -> new PatroniApi(node).status().pendingRestart());
+                                () -> state.patroni(node).status().pendingRestart());
                     } catch (Wait.WaitTimeout e) {
                         continue;
                     }
-                    new PatroniApi(node).restart();
+                    state.patroni(node).restart();
                     Wait.until("for " + node.name() + " to run again after its restart", Duration.ofSeconds(120),
-                            () -> new PatroniApi(node).status().isRunning());
+                            () -> state.patroni(node).status().isRunning());
                 }
             }));
         }

@@ -7,7 +7,7 @@ import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
 import io.tpa.model.Roles;
-import io.tpa.operation.GroupContext;
+import io.tpa.operation.GroupAccess;
 import io.tpa.operation.GroupHealth;
 import io.tpa.workspace.GroupDirectory;
 import java.net.URLEncoder;
@@ -30,7 +30,7 @@ public final class Connect {
      * for, so the URI keeps working after a failover.
      */
     public static String uri(Path directory, Role role, boolean withPassword) {
-        Deployment deployment = GroupContext.applied(directory);
+        Deployment deployment = GroupAccess.applied(directory);
         DeployedCluster cluster = deployment.clusters().get(0);
         String hosts = cluster.nodes().stream().map(n -> n.address() + ":" + Deployment.POSTGRES_PORT).collect(Collectors.joining(","));
         String user = Roles.SUPERUSER;
@@ -43,22 +43,25 @@ public final class Connect {
             case REPLICA -> "prefer-standby";
             case ANY -> "any";
         };
-        return "postgresql://" + user + "@" + hosts + "/postgres?target_session_attrs=" + attributes + "&connect_timeout=5";
+        String caFile = new GroupDirectory(directory).caCertificateFile().toString();
+        return "postgresql://" + user + "@" + hosts + "/postgres?target_session_attrs=" + attributes
+                + "&sslmode=verify-full&sslrootcert=" + URLEncoder.encode(caFile, StandardCharsets.UTF_8) + "&connect_timeout=5";
     }
 
     /** Runs psql on a node, attached to this terminal; returns psql's exit code. */
     public static int psql(Path directory, String nodeName, Role role, List<String> arguments) {
-        Deployment deployment = GroupContext.applied(directory);
+        GroupAccess access = GroupAccess.open(directory);
+        Deployment deployment = access.deployment();
         DeployedNode node = nodeName != null ? deployment.node(nodeName).orElseThrow(() -> new UserError("--node " + nodeName
                 + ": no such node in group " + deployment.group() + "; nodes: "
                 + deployment.nodes().stream().map(DeployedNode::name).collect(Collectors.joining(", "))))
-                : choose(deployment, role);
+                : choose(access, role);
         List<String> argv = new ArrayList<>(List.of(Catalog.load().postgres(deployment.postgresVersion()).binDir() + "/psql",
                 "-h", node.address(), "-p", Integer.toString(Deployment.POSTGRES_PORT), "-U", Roles.SUPERUSER, "-d", "postgres"));
         argv.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
-        builder.environment().putAll(Map.of("PGPASSWORD", new GroupDirectory(directory).secrets().get(Roles.SUPERUSER),
-                "PGAPPNAME", "tpa psql"));
+        builder.environment().putAll(Map.of("PGPASSWORD", access.secrets().get(Roles.SUPERUSER), "PGAPPNAME", "tpa psql",
+                "PGSSLMODE", "verify-full", "PGSSLROOTCERT", access.directory().caCertificateFile().toString()));
         try {
             return builder.start().waitFor();
         } catch (java.io.IOException e) {
@@ -69,9 +72,9 @@ public final class Connect {
         }
     }
 
-    private static DeployedNode choose(Deployment deployment, Role role) {
-        DeployedCluster cluster = deployment.clusters().get(0);
-        GroupHealth health = GroupHealth.read(deployment);
+    private static DeployedNode choose(GroupAccess access, Role role) {
+        DeployedCluster cluster = access.deployment().clusters().get(0);
+        GroupHealth health = access.health();
         return cluster.nodes().stream()
                 .filter(n -> health.member(n.name()).map(PatroniApi.MemberStatus::isRunning).orElse(false))
                 .filter(n -> switch (role) {

@@ -6,7 +6,7 @@ import io.tpa.host.Host;
 import io.tpa.host.Platform;
 import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
-import io.tpa.operation.GroupContext;
+import io.tpa.operation.GroupAccess;
 import io.tpa.operation.Platforms;
 import io.tpa.wait.Wait;
 import io.tpa.workspace.GroupDirectory;
@@ -31,7 +31,7 @@ public final class Destroy {
     }
 
     public static Removal describe(Path directory) {
-        Deployment deployment = GroupContext.applied(directory);
+        Deployment deployment = GroupAccess.applied(directory);
         Map<String, String> addresses = new LinkedHashMap<>();
         deployment.nodes().forEach(n -> addresses.put(n.name(), n.address()));
         List<String> services = deployment.nodes().stream()
@@ -44,7 +44,7 @@ public final class Destroy {
         GroupDirectory group = new GroupDirectory(directory);
         try (GroupLock ignored = group.lock("destroy")) {
             Removal removal = describe(directory);
-            Deployment deployment = GroupContext.applied(directory);
+            Deployment deployment = GroupAccess.applied(directory);
             Platform platform = Platforms.named(deployment.platform());
             Map<String, Host> hosts = new LinkedHashMap<>();
             for (DeployedNode node : deployment.nodes()) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /** The state of a running group, as `tpa status` reports it. */
-public record GroupStatus(String name, List<ClusterStatus> clusters) {
+public record GroupStatus(String name, List<ClusterStatus> clusters, List<String> warnings) {
 
     public record ClusterStatus(String name, String location, List<NodeStatus> nodes) {
         @JsonIgnore

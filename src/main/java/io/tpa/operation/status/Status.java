@@ -1,10 +1,16 @@
 package io.tpa.operation.status;
 
+import io.tpa.component.NodeLayout;
 import io.tpa.component.PatroniApi.MemberStatus;
+import io.tpa.host.Platform;
+import io.tpa.operation.Platforms;
+import io.tpa.security.CertificateAuthority;
+import java.time.Duration;
+import java.time.Instant;
 import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
-import io.tpa.operation.GroupContext;
+import io.tpa.operation.GroupAccess;
 import io.tpa.operation.GroupHealth;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +23,9 @@ public final class Status {
     }
 
     public static GroupStatus of(Path directory) {
-        Deployment deployment = GroupContext.applied(directory);
-        GroupHealth health = GroupHealth.read(deployment);
+        GroupAccess access = GroupAccess.open(directory);
+        Deployment deployment = access.deployment();
+        GroupHealth health = access.health();
         List<GroupStatus.ClusterStatus> clusters = new ArrayList<>();
         for (DeployedCluster cluster : deployment.clusters()) {
             Optional<DeployedNode> leader = health.leader(cluster);
@@ -38,6 +45,27 @@ public final class Status {
             }
             clusters.add(new GroupStatus.ClusterStatus(cluster.name(), cluster.location(), nodes));
         }
-        return new GroupStatus(deployment.group(), clusters);
+        return new GroupStatus(deployment.group(), clusters, certificateWarnings(deployment));
+    }
+
+    /** A warning for each node whose certificate expires within 30 days (or cannot be read). */
+    static List<String> certificateWarnings(Deployment deployment) {
+        Platform platform = Platforms.named(deployment.platform());
+        List<String> warnings = new ArrayList<>();
+        Instant soon = Instant.now().plus(Duration.ofDays(30));
+        for (DeployedNode node : deployment.nodes()) {
+            String file = NodeLayout.of(deployment.baseDirectory(), node.name()).tlsDirectory() + "/server.crt";
+            Optional<String> pem = platform.host(node.address()).readFile(file);
+            if (pem.isEmpty()) {
+                warnings.add(node.name() + ": no certificate at " + file + "; run `tpa apply`");
+                continue;
+            }
+            Instant expiry = CertificateAuthority.parseCertificate(pem.get()).getNotAfter().toInstant();
+            if (expiry.isBefore(soon)) {
+                warnings.add(node.name() + ": certificate expires " + expiry.toString().substring(0, 10)
+                        + "; renew it with `tpa rotate-certs`");
+            }
+        }
+        return warnings;
     }
 }

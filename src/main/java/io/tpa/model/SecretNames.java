@@ -1,0 +1,14 @@
+package io.tpa.model;
+
+/** Names of the group's secrets that are not role passwords (those are keyed by role name, see {@link Roles}). */
+public final class SecretNames {
+    /** Password of Patroni's REST API user, required for its unsafe verbs (restart, reload, switchover, config). */
+    public static final String PATRONI_API = "patroni.api";
+    /** The group CA's private key (PEM). */
+    public static final String CA_KEY = "tls.ca_key";
+    /** The user Patroni's REST API knows. */
+    public static final String PATRONI_API_USER = "tpa";
+
+    private SecretNames() {
+    }
+}
