@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "apply", description = "Converge the group to its config: install, configure, start, wait until healthy, record.")
+@Command(name = "apply", mixinStandardHelpOptions = true, description = "Converge the group to its config: install, configure, start, wait until healthy, record.")
 final class ApplyCommand implements Runnable {
     @Mixin
     GroupArgument group;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "connect-string", description = "Print a libpq URI for applications (no password unless --show-password).")
+@Command(name = "connect-string", mixinStandardHelpOptions = true, description = "Print a libpq URI for applications (no password unless --show-password).")
 final class ConnectStringCommand implements Runnable {
     @Mixin
     GroupArgument group;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "destroy", description = "Remove the group: stop every service, delete every data directory, free its addresses. "
+@Command(name = "destroy", mixinStandardHelpOptions = true, description = "Remove the group: stop every service, delete every data directory, free its addresses. "
         + "The config and its history stay.")
 final class DestroyCommand implements Runnable {
     @Mixin
@@ -26,7 +26,8 @@ final class DestroyCommand implements Runnable {
             System.err.println("tpa destroy would remove group " + removal.group() + ":");
             System.err.println("  services:  " + String.join(", ", removal.services()));
             System.err.println("  data:      " + removal.baseDirectory() + " (every database, WAL and log of the group)");
-            System.err.println("  addresses: " + removal.addresses());
+            System.err.println("  addresses: " + removal.addresses().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
             throw new UserError("nothing removed; run `tpa destroy " + group.directory + " --yes` to remove the group");
         }
         Destroy.Removal removal = Destroy.run(group.directory);

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "init", description = "Create a group directory with a commented starting config and a git history.")
+@Command(name = "init", mixinStandardHelpOptions = true, description = "Create a group directory with a commented starting config and a git history.")
 final class InitCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "DIR", description = "The directory to create (or an empty one).")
     Path directory;

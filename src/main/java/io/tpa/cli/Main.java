@@ -26,7 +26,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, for example `tpa apply DIR` (see `tpa --help`)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, for example `tpa apply DIR`");
     }
 
     public static void main(String[] args) {

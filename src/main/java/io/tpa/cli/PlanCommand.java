@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "plan", description = {"Show what `tpa apply` would change, per node and step.",
+@Command(name = "plan", mixinStandardHelpOptions = true, description = {"Show what `tpa apply` would change, per node and step.",
         "Exit code: 0 when nothing would change, 2 when something would, 1 on error."})
 final class PlanCommand implements Callable<Integer> {
     @Mixin

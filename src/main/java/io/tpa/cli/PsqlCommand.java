@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "psql", description = "Run psql on a node of the group with the right credentials. Arguments after -- go to psql.")
+@Command(name = "psql", mixinStandardHelpOptions = true, description = "Run psql on a node of the group with the right credentials. Arguments after -- go to psql.")
 final class PsqlCommand implements Callable<Integer> {
     @Mixin
     GroupArgument group;

@@ -5,7 +5,7 @@ import io.tpa.operation.apply.ApplyResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "rotate-certs", description = "Issue every node a new certificate from the group's CA and reload the services "
+@Command(name = "rotate-certs", mixinStandardHelpOptions = true, description = "Issue every node a new certificate from the group's CA and reload the services "
         + "that present it, with no restart and no downtime.")
 final class RotateCertsCommand implements Runnable {
     @Mixin

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "secrets", description = "Read the group's secrets, kept encrypted in DIR/secrets.enc: `tpa secrets show DIR ROLE`.",
+@Command(name = "secrets", mixinStandardHelpOptions = true, description = "Read the group's secrets, kept encrypted in DIR/secrets.enc: `tpa secrets show DIR ROLE`.",
         subcommands = {SecretsCommand.Show.class, CommandLine.HelpCommand.class})
 final class SecretsCommand implements Runnable {
     @CommandLine.Spec
@@ -17,7 +17,7 @@ final class SecretsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand, for example `tpa secrets show DIR app`");
     }
 
-    @Command(name = "show", description = "Print the password of one of the group's roles, and nothing else.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the password of one of the group's roles, and nothing else.")
     static final class Show implements Runnable {
         @Mixin
         GroupArgument group;

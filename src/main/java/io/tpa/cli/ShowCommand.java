@@ -5,7 +5,7 @@ import io.tpa.operation.show.Show;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "show", description = "Print the group's config with every default filled in.")
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Print the group's config with every default filled in.")
 final class ShowCommand implements Runnable {
     @Mixin
     GroupArgument group;

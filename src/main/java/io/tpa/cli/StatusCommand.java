@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "status", description = {"Show every node's role, state, timeline and replication lag.",
+@Command(name = "status", mixinStandardHelpOptions = true, description = {"Show every node's role, state, timeline and replication lag.",
         "Exit code 1 only when a cluster has no running primary."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin

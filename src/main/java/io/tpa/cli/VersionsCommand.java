@@ -6,7 +6,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "versions", description = "Print the version catalog: what tpa installs per distribution and PostgreSQL version.")
+@Command(name = "versions", mixinStandardHelpOptions = true, description = "Print the version catalog: what tpa installs per distribution and PostgreSQL version.")
 final class VersionsCommand implements Runnable {
     @Mixin
     JsonOption output;

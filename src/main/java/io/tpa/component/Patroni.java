@@ -18,6 +18,10 @@ import java.util.Map;
  * leader lock in etcd and fails over. tpa writes its configuration and talks to its REST API.
  */
 public final class Patroni {
+    static final int TTL_SECONDS = 15;
+    static final int LOOP_WAIT_SECONDS = 3;
+    static final int RETRY_TIMEOUT_SECONDS = 5;
+
     private Patroni() {
     }
 
@@ -70,9 +74,11 @@ public final class Patroni {
                 "key", tls + "/server.key"));
 
         Map<String, Object> dcs = new LinkedHashMap<>();
-        dcs.put("ttl", 30);
-        dcs.put("loop_wait", 10);
-        dcs.put("retry_timeout", 10);
+        // A short HA cycle: a dead primary's lock expires after 15 s, replicas act within 3 s of a change
+        // (new replicas get their slots sooner too). Patroni requires loop_wait + 2 * retry_timeout <= ttl.
+        dcs.put("ttl", TTL_SECONDS);
+        dcs.put("loop_wait", LOOP_WAIT_SECONDS);
+        dcs.put("retry_timeout", RETRY_TIMEOUT_SECONDS);
         dcs.put("maximum_lag_on_failover", 1048576);
         dcs.put("postgresql", Map.of(
                 "use_pg_rewind", true,

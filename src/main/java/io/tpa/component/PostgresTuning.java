@@ -86,6 +86,8 @@ public final class PostgresTuning {
         parameters.put("log_rotation_age", "1d");
         parameters.put("log_line_prefix", "%m [%p] %q%u@%d ");
         parameters.put("log_min_duration_statement", "1s");
+        // A replica whose primary is not there yet (bootstrap, failover) asks again after 1 s rather than 5 s.
+        parameters.put("wal_retrieve_retry_interval", "1s");
         if (!preload.isEmpty()) {
             parameters.put("shared_preload_libraries", String.join(",", preload));
         }

@@ -87,12 +87,27 @@ public final class LocalPlatform implements Platform {
         for (int third = 0; third < 256; third++) {
             for (int fourth = 1; fourth < 255; fourth++) {
                 String address = ADDRESS_PREFIX + third + "." + fourth;
-                if (!registry.containsKey(address) && !assigned.containsValue(address)) {
+                if (!registry.containsKey(address) && !assigned.containsValue(address) && free(address)) {
                     return address;
                 }
             }
         }
         throw new HostException("no free loopback address left in " + ADDRESS_PREFIX + "0.0/16");
+    }
+
+    /**
+     * True when nothing listens on the address's standard ports: another user's groups (with a
+     * registry of their own) or any other program may hold an address this registry does not know.
+     */
+    private static boolean free(String address) {
+        for (int port : new int[] {5432, 8008, 2379, 2380}) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(address, port));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private <T> T withRegistry(boolean write, java.util.function.Function<Map<String, String>, T> action) {

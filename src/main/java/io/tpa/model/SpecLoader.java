@@ -160,7 +160,9 @@ public final class SpecLoader {
         if (!problems.isEmpty()) {
             throw failure(file, problems);
         }
-        return new LoadedSpec(file, spec);
+        Map<String, String> positions = new java.util.HashMap<>();
+        document.locations().forEach((path, location) -> positions.put(path.toString(), location.line() + ":" + location.column()));
+        return new LoadedSpec(file, spec, Map.copyOf(positions));
     }
 
     private static Path findFile(Path dir) {

@@ -52,13 +52,24 @@ public record GroupContext(
         GroupSpec spec = Defaults.resolve(loaded.spec(), catalog);
         Platform platform = Platforms.named(spec.platform());
         Optional<Deployment> previous = directory.deployment();
-        Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, reserve);
         Map<String, String> saved = directory.hasSecrets() ? directory.secrets() : Map.of();
         Map<String, String> secrets = new LinkedHashMap<>(directory.secrets());
         secrets.computeIfAbsent(SecretNames.PATRONI_API, name -> Passwords.generate());
         CertificateAuthority authority = directory.certificateAuthority(secrets, spec.name());
+        Http http = GroupAccess.http(authority, secrets);
+        Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve);
         return new GroupContext(directory, loaded, spec, catalog, platform, previous, deployment, secrets, Map.copyOf(saved),
-                authority, GroupAccess.http(authority, secrets));
+                authority, http);
+    }
+
+    /** Which node leads each cluster now (Patroni may have failed over since the last apply), by cluster name. */
+    private static Map<String, String> livePrimaries(Optional<Deployment> previous, Http http) {
+        Map<String, String> primaries = new LinkedHashMap<>();
+        previous.ifPresent(deployment -> {
+            GroupHealth health = GroupHealth.read(deployment, http);
+            deployment.clusters().forEach(cluster -> health.leader(cluster).ifPresent(leader -> primaries.put(cluster.name(), leader.name())));
+        });
+        return primaries;
     }
 
     /** True when this run created secrets (passwords, the CA key) that must be saved before they are used. */

@@ -27,7 +27,7 @@ public final class Resolver {
     }
 
     public static Deployment resolve(GroupDirectory directory, GroupSpec spec, Catalog catalog, Platform platform,
-                                     Optional<Deployment> previous, boolean reserve) {
+                                     Optional<Deployment> previous, Map<String, String> livePrimaries, boolean reserve) {
         if (spec.clusters().size() > 1) {
             throw new UserError(directory.path() + "/" + "tpa.yml: clusters[1] ('" + spec.clusters().get(1).name()
                     + "'): standby clusters are not deployed by this version of tpa yet; keep one cluster for now");
@@ -52,8 +52,9 @@ public final class Resolver {
                     node.name(), cluster.name(), addresses.get(node.name()), node.size(),
                     etcdMembers.contains(node.name()),
                     PostgresTuning.nodeParameters(node.size(), connections, preload, overrides))).toList();
-            String primary = previous.flatMap(p -> p.cluster(cluster.name()))
-                    .map(DeployedCluster::primary)
+            // The node that leads now, else the one recorded last, else the first: a failover or switchover sticks.
+            String primary = Optional.ofNullable(livePrimaries.get(cluster.name()))
+                    .or(() -> previous.flatMap(p -> p.cluster(cluster.name())).map(DeployedCluster::primary))
                     .filter(name -> cluster.nodes().stream().anyMatch(n -> n.name().equals(name)))
                     .orElse(cluster.nodes().get(0).name());
             clusters.add(new DeployedCluster(cluster.name(), cluster.location(), clusters.isEmpty(), cluster.name(),

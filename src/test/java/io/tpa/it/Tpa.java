@@ -11,6 +11,21 @@ import java.util.concurrent.TimeUnit;
 /** Runs the built `bin/tpa` as a user would, and keeps what it printed. */
 final class Tpa {
     static final Path ROOT = Path.of(System.getProperty("tpa.root", ".")).toAbsolutePath();
+    /** A private copy of the built jar: a build running beside the tests cannot swap classes under them. */
+    private static final Path JAR = copyOfJar();
+
+    private static Path copyOfJar() {
+        try {
+            Path directory = java.nio.file.Files.createTempDirectory("tpa-it-jar-");
+            Path copy = directory.resolve("tpa.jar");
+            java.nio.file.Files.copy(ROOT.resolve("target/tpa.jar"), copy);
+            directory.toFile().deleteOnExit();
+            copy.toFile().deleteOnExit();
+            return copy;
+        } catch (IOException e) {
+            throw new AssertionError("cannot copy target/tpa.jar: build it first (mvn package)", e);
+        }
+    }
 
     record Result(int exitCode, String stdout, String stderr) {
         String output() {
@@ -30,12 +45,16 @@ final class Tpa {
     static Process start(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/tpa").toString()));
         command.addAll(List.of(arguments));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("TPA_JAR", JAR.toString());
+        return builder.start();
     }
 
     static Result exec(List<String> command, int timeoutSeconds) {
         try {
-            Process process = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().put("TPA_JAR", JAR.toString());
+            Process process = builder.start();
             process.getOutputStream().close();
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));

@@ -29,6 +29,7 @@ public final class Apply {
     static List<Phase> phases() {
         return List.of(
                 new PackagesPhase(),
+                new ParametersPhase(),
                 new PreparePhase(),
                 new TlsPhase(false),
                 new SupervisorPhase(),

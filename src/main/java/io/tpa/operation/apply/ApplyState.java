@@ -1,6 +1,8 @@
 package io.tpa.operation.apply;
 
 import io.tpa.component.PatroniApi;
+import io.tpa.component.PostgresSettings;
+import java.util.Optional;
 import io.tpa.host.Host;
 import io.tpa.operation.GroupHealth;
 import io.tpa.host.ServiceManager;
@@ -27,6 +29,8 @@ public final class ApplyState {
     /** Nodes that started (or restarted) Patroni in this apply. */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
+    private Optional<PostgresSettings> settings;
+
     ApplyState(GroupContext context, boolean dryRun) {
         this.context = context;
         this.dryRun = dryRun;
@@ -47,6 +51,16 @@ public final class ApplyState {
             hosts.computeIfAbsent(context.host(node), h -> new java.util.ArrayList<>()).add(node);
         }
         return hosts;
+    }
+
+    /** What the installed PostgreSQL says of its parameters; asked once, on the first node's host. */
+    public synchronized Optional<PostgresSettings> settings() {
+        if (settings == null) {
+            DeployedNode first = context.deployment().nodes().get(0);
+            settings = PostgresSettings.describe(context.host(first),
+                    context.catalog().postgres(context.deployment().postgresVersion()).binDir());
+        }
+        return settings;
     }
 
     public PatroniApi patroni(DeployedNode node) {

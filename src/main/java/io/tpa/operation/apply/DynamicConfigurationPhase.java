@@ -3,7 +3,6 @@ package io.tpa.operation.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tpa.component.ComponentException;
 import io.tpa.component.PatroniApi;
-import io.tpa.component.PostgresSettings;
 import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
 import io.tpa.operation.GroupHealth;
@@ -47,7 +46,7 @@ final class DynamicConfigurationPhase implements Phase {
             if (changes.isEmpty()) {
                 continue;
             }
-            changes.keySet().stream().filter(PostgresSettings::needsRestart).findAny().ifPresent(name ->
+            changes.keySet().stream().filter(name -> state.settings().map(s -> s.needsRestart(name)).orElse(false)).findAny().ifPresent(name ->
                     cluster.nodes().forEach(node -> state.needsRestart(node, String.join(", ", changes.keySet()))));
             DeployedNode target = leader.get();
             actions.add(new Action(title(), cluster.name(), "set " + String.join(", ", changes.keySet()), false,

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tpa.component.NodeLayout;
 import io.tpa.component.Patroni;
 import io.tpa.component.PatroniApi;
-import io.tpa.component.PostgresSettings;
 import io.tpa.host.FileOwner;
 import io.tpa.host.Host;
+import io.tpa.component.Postgres;
 import io.tpa.model.DeployedNode;
+import io.tpa.model.Roles;
+import io.tpa.wait.Wait;
+import java.time.Duration;
 import io.tpa.model.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,23 +43,49 @@ final class PatroniConfigPhase implements Phase {
             }
             boolean running = state.isRunning(node, Patroni.serviceName(node));
             String description = current.isEmpty() ? "write Patroni configuration" : "update Patroni configuration";
-            if (running && current.isPresent()) {
+            boolean reload = running && current.isPresent();
+            boolean postgresChanged = false;
+            if (reload) {
                 Map<String, String> changed = changedParameters(current.get(), wanted);
-                List<String> needRestart = changed.keySet().stream().filter(PostgresSettings::needsRestart).toList();
+                postgresChanged = !changed.isEmpty() || !hba(current.get()).equals(hba(wanted));
+                List<String> needRestart = changed.keySet().stream().filter(name -> state.settings().map(s -> s.needsRestart(name)).orElse(false)).toList();
                 if (!needRestart.isEmpty()) {
                     state.needsRestart(node, String.join(", ", needRestart));
                 }
-                description += changed.isEmpty() ? " and reload" : " and reload (" + String.join(", ", changed.keySet()) + ")";
+                description += " and reload" + (changed.isEmpty() ? "" : " (" + String.join(", ", changed.keySet()) + ")");
             }
-            boolean reload = running && current.isPresent();
+            boolean waitForPostgres = postgresChanged;
             actions.add(new Action(title(), node.name(), description, false, () -> {
                 host.writeFile(path, wanted, FileOwner.privateTo(host.serviceUser()));
                 if (reload) {
-                    state.patroni(node).reload();
+                    reload(state, node, host, waitForPostgres);
                 }
             }));
         }
         return actions;
+    }
+
+    /**
+     * Has Patroni re-read its file; when PostgreSQL's settings changed, waits until PostgreSQL has
+     * loaded them (its configuration load time moves), so apply never ends before they apply.
+     */
+    private static void reload(ApplyState state, DeployedNode node, Host host, boolean waitForPostgres) {
+        String password = state.context().secrets().get(Roles.SUPERUSER);
+        String sql = "SELECT pg_conf_load_time()";
+        List<String> before = waitForPostgres ? Postgres.query(host, state.context().deployment(), node, password, sql) : List.of();
+        state.patroni(node).reload();
+        if (waitForPostgres) {
+            Wait.until("for " + node.name() + " to load its new settings", Duration.ofSeconds(30),
+                    () -> !Postgres.query(host, state.context().deployment(), node, password, sql).equals(before));
+        }
+    }
+
+    private static String hba(String config) {
+        try {
+            return Json.YAML.readTree(config).path("postgresql").path("pg_hba").toString();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Parameters whose value differs between two Patroni configuration files, with their new value. */

@@ -7,6 +7,7 @@ import io.tpa.host.Platform;
 import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
 import io.tpa.operation.GroupAccess;
+import io.tpa.operation.GroupContext;
 import io.tpa.operation.Platforms;
 import io.tpa.wait.Wait;
 import io.tpa.workspace.GroupDirectory;
@@ -31,7 +32,7 @@ public final class Destroy {
     }
 
     public static Removal describe(Path directory) {
-        Deployment deployment = GroupAccess.applied(directory);
+        Deployment deployment = target(directory);
         Map<String, String> addresses = new LinkedHashMap<>();
         deployment.nodes().forEach(n -> addresses.put(n.name(), n.address()));
         List<String> services = deployment.nodes().stream()
@@ -40,11 +41,30 @@ public final class Destroy {
         return new Removal(deployment.group(), deployment.baseDirectory(), services, addresses);
     }
 
+    /**
+     * The deployment to remove: the record of the last apply, or, when a first apply failed before
+     * writing one, what the config resolves to, provided that apply left something behind.
+     */
+    static Deployment target(Path directory) {
+        GroupDirectory group = new GroupDirectory(directory);
+        if (group.deployment().isPresent() || !java.nio.file.Files.isDirectory(group.path())) {
+            return GroupAccess.applied(directory);
+        }
+        Deployment resolved = GroupContext.open(directory, false).deployment();
+        Platform platform = Platforms.named(resolved.platform());
+        boolean leftBehind = resolved.nodes().stream().map(n -> platform.host(n.address())).distinct()
+                .anyMatch(host -> host.exists(resolved.baseDirectory()));
+        if (!leftBehind) {
+            return GroupAccess.applied(directory);
+        }
+        return resolved;
+    }
+
     public static Removal run(Path directory) {
         GroupDirectory group = new GroupDirectory(directory);
         try (GroupLock ignored = group.lock("destroy")) {
             Removal removal = describe(directory);
-            Deployment deployment = GroupAccess.applied(directory);
+            Deployment deployment = target(directory);
             Platform platform = Platforms.named(deployment.platform());
             Map<String, Host> hosts = new LinkedHashMap<>();
             for (DeployedNode node : deployment.nodes()) {

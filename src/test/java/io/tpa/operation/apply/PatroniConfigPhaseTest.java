@@ -2,7 +2,6 @@ package io.tpa.operation.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tpa.component.PostgresSettings;
 import org.junit.jupiter.api.Test;
 
 class PatroniConfigPhaseTest {
@@ -28,13 +27,5 @@ class PatroniConfigPhaseTest {
                 .containsEntry("jit", "off")
                 .containsEntry("log_min_duration_statement", "(default)")
                 .doesNotContainKey("work_mem");
-    }
-
-    @Test
-    void knowsWhichChangesNeedARestart() {
-        assertThat(PostgresSettings.needsRestart("shared_buffers")).isTrue();
-        assertThat(PostgresSettings.needsRestart("shared_preload_libraries")).isTrue();
-        assertThat(PostgresSettings.needsRestart("work_mem")).isFalse();
-        assertThat(PostgresSettings.needsRestart("log_min_duration_statement")).isFalse();
     }
 }
