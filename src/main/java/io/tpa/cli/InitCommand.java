@@ -23,6 +23,12 @@ final class InitCommand implements Runnable {
     @Option(names = "--format", defaultValue = "yaml", description = "yaml or json (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--ca-cert", paramLabel = "FILE", description = "Sign node certificates with this CA (PEM) instead of a CA of the group's own.")
+    Path caCertificate;
+
+    @Option(names = "--ca-key", paramLabel = "FILE", description = "The private key of --ca-cert (PKCS#8 PEM); kept encrypted in the group's secrets.")
+    Path caKey;
+
     @Override
     public void run() {
         Init.Format chosen = switch (format) {
@@ -30,7 +36,7 @@ final class InitCommand implements Runnable {
             case "json" -> Init.Format.JSON;
             default -> throw new io.tpa.error.UserError("--format " + format + ": choose yaml or json");
         };
-        Init.Created created = Init.run(directory, name, replicas, platform, chosen);
+        Init.Created created = Init.run(directory, name, replicas, platform, chosen, caCertificate, caKey);
         System.out.println("Created group " + created.group() + " (" + created.nodes() + " nodes) in " + created.config());
         System.out.println("Next: tpa plan " + directory + "   then   tpa apply " + directory);
     }

@@ -143,6 +143,14 @@ public final class Patroni {
         for (String source : sources) {
             lines.add("hostssl all all " + source + "/32 scram-sha-256");
         }
+        // Applications: only as the application role, only to its database, from the networks the config names.
+        List<String> networks = new ArrayList<>(deployment.access().networks());
+        if (deployment.access().open()) {
+            networks.addAll(List.of("0.0.0.0/0", "::/0"));
+        }
+        for (String network : networks) {
+            lines.add("hostssl " + Roles.APPLICATION_DATABASE + " " + Roles.APPLICATION + " " + network + " scram-sha-256");
+        }
         return lines;
     }
 }

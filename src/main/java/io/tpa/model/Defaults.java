@@ -22,7 +22,8 @@ public final class Defaults {
                 spec.platform() == null ? PLATFORM : spec.platform(),
                 resolve(spec.postgres(), catalog),
                 new DefaultsSpec(defaultSize),
-                clusters);
+                clusters,
+                spec.access() == null ? AccessSpec.PRIVATE : new AccessSpec(spec.access().networks(), spec.access().open()));
     }
 
     private static PostgresSpec resolve(PostgresSpec postgres, Catalog catalog) {

@@ -21,7 +21,8 @@ public record Deployment(
         @JsonProperty("base_directory") String baseDirectory,
         @JsonProperty("postgres_version") int postgresVersion,
         List<String> extensions,
-        List<DeployedCluster> clusters) {
+        List<DeployedCluster> clusters,
+        AccessSpec access) {
 
     public static final int FORMAT_VERSION = 1;
     public static final int POSTGRES_PORT = 5432;
@@ -32,6 +33,7 @@ public record Deployment(
     public Deployment {
         extensions = List.copyOf(extensions);
         clusters = List.copyOf(clusters);
+        access = access == null ? AccessSpec.PRIVATE : access;
     }
 
     @JsonIgnore

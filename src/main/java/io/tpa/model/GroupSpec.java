@@ -13,10 +13,15 @@ public record GroupSpec(
         String platform,
         PostgresSpec postgres,
         DefaultsSpec defaults,
-        List<ClusterSpec> clusters) {
+        List<ClusterSpec> clusters,
+        AccessSpec access) {
 
     public GroupSpec {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
+    }
+
+    public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters) {
+        this(name, platform, postgres, defaults, clusters, null);
     }
 
     public ClusterSpec primaryCluster() {

@@ -388,6 +388,14 @@ public final class SpecLoader {
         if (spec.postgres() != null) {
             problems.addAll(postgresProblems(document, spec.postgres(), catalog));
         }
+        if (spec.access() != null) {
+            for (int index = 0; index < spec.access().networks().size(); index++) {
+                String problem = AccessSpec.whyInvalidNetwork(spec.access().networks().get(index));
+                if (problem != null) {
+                    problems.add(document.problem(new ConfigPath(List.of("access", "networks", index)), problem));
+                }
+            }
+        }
         if (spec.defaults() != null) {
             sizeProblem(document, new ConfigPath(List.of("defaults", "size")), spec.defaults().size(), catalog)
                     .ifPresent(problems::add);

@@ -61,7 +61,7 @@ public final class Resolver {
                     primary, clusterParameters, nodes));
         }
         return new Deployment(Deployment.FORMAT_VERSION, spec.name(), key, platform.name(),
-                platform.baseDirectory(key), spec.postgres().version(), spec.postgres().extensions(), clusters);
+                platform.baseDirectory(key), spec.postgres().version(), spec.postgres().extensions(), clusters, spec.access());
     }
 
     /** The rule: the first three nodes of the primary cluster; the first node alone when it has fewer than three. */

@@ -153,16 +153,43 @@ public final class CertificateAuthority {
         }
     }
 
+    /** A PKCS#8 PEM private key ("BEGIN PRIVATE KEY"), EC or RSA. */
     public static PrivateKey parsePrivateKey(String pem) {
-        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         if (!pem.contains("BEGIN PRIVATE KEY")) {
-            throw new IllegalArgumentException("not a PKCS#8 PEM private key");
+            throw new IllegalArgumentException("not a PKCS#8 PEM private key (convert one with "
+                    + "`openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8`)");
         }
-        try {
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a readable EC private key: " + e.getMessage(), e);
+        byte[] der = Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+        for (String algorithm : new String[] {"EC", "RSA"}) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                // try the next algorithm
+            }
         }
+        throw new IllegalArgumentException("not a readable EC or RSA private key");
+    }
+
+    /**
+     * A CA the user brings: its certificate must be a CA's, current, and match the key.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static CertificateAuthority imported(String certificatePem, String privateKeyPem) {
+        CertificateAuthority authority = load(certificatePem, privateKeyPem);
+        X509Certificate certificate = authority.certificate;
+        if (certificate.getBasicConstraints() < 0) {
+            throw new IllegalArgumentException("the certificate is not a CA certificate (no basicConstraints CA:TRUE)");
+        }
+        if (certificate.getNotAfter().toInstant().isBefore(Instant.now().plus(NODE_VALIDITY))) {
+            throw new IllegalArgumentException("the CA certificate expires " + certificate.getNotAfter().toInstant().toString().substring(0, 10)
+                    + ", before the node certificates it would sign");
+        }
+        X509Certificate probe = parseCertificate(authority.issue("probe", List.of(), Duration.ofMinutes(1)).certificatePem());
+        if (!authority.signed(probe)) {
+            throw new IllegalArgumentException("the private key does not belong to the CA certificate");
+        }
+        return authority;
     }
 
     private static boolean isAddress(String name) {
@@ -181,7 +208,8 @@ public final class CertificateAuthority {
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
             throws OperatorCreationException, GeneralSecurityException {
-        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+        String algorithm = signer.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(signer)));
     }
 
     private static String pem(X509Certificate certificate) {

@@ -2,6 +2,8 @@ package io.tpa.operation.init;
 
 import io.tpa.error.UserError;
 import io.tpa.model.Json;
+import io.tpa.model.SecretNames;
+import io.tpa.security.CertificateAuthority;
 import io.tpa.workspace.GroupDirectory;
 import io.tpa.workspace.GroupHistory;
 import java.io.IOException;
@@ -28,6 +30,14 @@ public final class Init {
     }
 
     public static Created run(Path directory, String name, int replicas, String platform, Format format) {
+        return run(directory, name, replicas, platform, format, null, null);
+    }
+
+    /**
+     * @param caCertificate a CA certificate (PEM) the group's node certificates are to be signed by, or null for a CA of its own
+     * @param caKey         that CA's private key (PKCS#8 PEM)
+     */
+    public static Created run(Path directory, String name, int replicas, String platform, Format format, Path caCertificate, Path caKey) {
         Path dir = directory.toAbsolutePath().normalize();
         for (String existing : List.of("tpa.yml", "tpa.yaml", "tpa.json")) {
             if (Files.exists(dir.resolve(existing))) {
@@ -45,6 +55,10 @@ public final class Init {
         if (!platform.equals("local")) {
             throw new UserError("--platform " + platform + ": only the local platform is available in this version of tpa");
         }
+        if ((caCertificate == null) != (caKey == null)) {
+            throw new UserError("--ca-cert and --ca-key go together: pass both, or neither for a CA of the group's own");
+        }
+        CertificateAuthority authority = caCertificate == null ? null : importAuthority(caCertificate, caKey);
         List<String> nodes = new ArrayList<>();
         for (int i = 1; i <= replicas + 1; i++) {
             nodes.add("pg" + i);
@@ -58,10 +72,26 @@ public final class Init {
         }
         GroupDirectory groupDirectory = new GroupDirectory(dir);
         groupDirectory.ensureGitignore();
+        if (authority != null) {
+            Map<String, String> secrets = new LinkedHashMap<>(groupDirectory.secrets());
+            secrets.put(SecretNames.CA_KEY, authority.privateKeyPem());
+            groupDirectory.saveSecrets(secrets);
+            groupDirectory.saveCaCertificate(authority);
+        }
         GroupHistory history = new GroupHistory(dir);
         history.initialize();
         history.commit("tpa init: group " + group);
         return new Created(group, config, nodes.size());
+    }
+
+    private static CertificateAuthority importAuthority(Path certificate, Path key) {
+        try {
+            return CertificateAuthority.imported(Files.readString(certificate), Files.readString(key));
+        } catch (IOException e) {
+            throw new UserError("cannot read " + e.getMessage() + "; check --ca-cert and --ca-key");
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--ca-cert " + certificate + ": " + e.getMessage());
+        }
     }
 
     static String defaultName(Path dir) {

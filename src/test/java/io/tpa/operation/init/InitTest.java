@@ -43,4 +43,35 @@ class InitTest {
         assertThatThrownBy(() -> Init.run(directory, "Demo_1", 1, "local", Init.Format.YAML))
                 .isInstanceOf(UserError.class).hasMessageContaining("--name 'Demo_1'");
     }
+
+    @Test
+    void aUserSuppliedCaSignsTheGroupsCertificates() throws Exception {
+        io.tpa.security.CertificateAuthority mine = io.tpa.security.CertificateAuthority.create("corporate");
+        Path certificate = Files.writeString(directory.resolve("ca.crt"), mine.certificatePem());
+        Path key = Files.writeString(directory.resolve("ca.key"), mine.privateKeyPem());
+        Path group = directory.resolve("group");
+        Init.run(group, "demo", 1, "local", Init.Format.YAML, certificate, key);
+        assertThat(Files.readString(group.resolve("tls/ca.crt"))).isEqualTo(mine.certificatePem());
+        var secrets = new io.tpa.workspace.GroupDirectory(group).secrets();
+        assertThat(secrets.get(io.tpa.model.SecretNames.CA_KEY)).isEqualTo(mine.privateKeyPem());
+        assertThat(Files.readString(group.resolve("secrets.enc"))).doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
+    void aCaWhoseKeyDoesNotMatchOrThatIsNoCaIsRefused() throws Exception {
+        io.tpa.security.CertificateAuthority one = io.tpa.security.CertificateAuthority.create("one");
+        io.tpa.security.CertificateAuthority other = io.tpa.security.CertificateAuthority.create("other");
+        Path certificate = Files.writeString(directory.resolve("ca.crt"), one.certificatePem());
+        Path wrongKey = Files.writeString(directory.resolve("other.key"), other.privateKeyPem());
+        assertThatThrownBy(() -> Init.run(directory.resolve("a"), "demo", 1, "local", Init.Format.YAML, certificate, wrongKey))
+                .isInstanceOf(UserError.class).hasMessageContaining("does not belong to the CA certificate");
+
+        var leaf = one.issue("leaf", java.util.List.of("127.0.0.1"), java.time.Duration.ofDays(800));
+        Path leafCertificate = Files.writeString(directory.resolve("leaf.crt"), leaf.certificatePem());
+        Path leafKey = Files.writeString(directory.resolve("leaf.key"), leaf.privateKeyPem());
+        assertThatThrownBy(() -> Init.run(directory.resolve("b"), "demo", 1, "local", Init.Format.YAML, leafCertificate, leafKey))
+                .isInstanceOf(UserError.class).hasMessageContaining("not a CA certificate");
+        assertThatThrownBy(() -> Init.run(directory.resolve("c"), "demo", 1, "local", Init.Format.YAML, certificate, null))
+                .isInstanceOf(UserError.class).hasMessageContaining("--ca-cert and --ca-key go together");
+    }
 }
