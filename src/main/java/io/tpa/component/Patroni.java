@@ -114,7 +114,7 @@ public final class Patroni {
         postgresql.put("create_replica_methods", List.of("basebackup"));
         postgresql.put("basebackup", List.of(Map.of("checkpoint", "fast")));
         root.put("postgresql", postgresql);
-        root.put("tags", Map.of("nofailover", false, "noloadbalance", false, "clonefrom", false, "nosync", false));
+        root.put("tags", Map.of("nofailover", !node.promotable(), "noloadbalance", false, "clonefrom", false, "nosync", false));
         return "# Written by tpa from the group's tpa.yml; changes made here are overwritten.\n" + Json.writeYaml(root);
     }
 

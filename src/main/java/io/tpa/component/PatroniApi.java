@@ -86,6 +86,15 @@ public final class PatroniApi {
         expectSuccess("PUT /config", http.send("PUT", url("/config"), Json.write(configuration), Duration.ofSeconds(10)));
     }
 
+    /**
+     * Asks the leader to hand over to a candidate; Patroni answers once the candidate leads (or
+     * the switchover failed).
+     */
+    public void switchover(String leader, String candidate) {
+        expectSuccess("POST /switchover", http.send("POST", url("/switchover"),
+                Json.write(Map.of("leader", leader, "candidate", candidate)), Duration.ofSeconds(60)));
+    }
+
     /** Makes Patroni re-read its configuration file and reload PostgreSQL. */
     public void reload() {
         expectSuccess("POST /reload", http.send("POST", url("/reload"), null, Duration.ofSeconds(10)));

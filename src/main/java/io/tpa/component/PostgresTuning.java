@@ -34,7 +34,8 @@ public final class PostgresTuning {
         Map<String, String> parameters = new TreeMap<>();
         parameters.put("max_connections", Integer.toString(DEFAULT_MAX_CONNECTIONS));
         parameters.put("max_worker_processes", Integer.toString(Math.max(8, cpus + 4)));
-        int senders = Math.max(10, nodeCount * 2 + 4);
+        // Room for 8 nodes plus tools without a restart: adding a replica must not restart the others.
+        int senders = Math.max(20, nodeCount * 2 + 4);
         parameters.put("max_wal_senders", Integer.toString(senders));
         parameters.put("max_replication_slots", Integer.toString(senders));
         parameters.put("wal_level", "replica");

@@ -31,6 +31,11 @@ public record DeployedCluster(
         return nodes.stream().filter(n -> n.name().equals(primary)).findFirst().orElse(nodes.get(0));
     }
 
+    /** Every node but the given primary. */
+    public List<DeployedNode> replicas(DeployedNode currentPrimary) {
+        return nodes.stream().filter(n -> !n.equals(currentPrimary)).toList();
+    }
+
     @JsonIgnore
     public List<DeployedNode> replicas() {
         return nodes.stream().filter(n -> !n.name().equals(primaryNode().name())).toList();

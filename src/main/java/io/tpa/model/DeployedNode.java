@@ -10,6 +10,7 @@ import java.util.Map;
  * @param size       its resolved size
  * @param etcdMember true when it runs a member of the group's etcd cluster
  * @param parameters the PostgreSQL parameters computed for it (from its size, then the config's overrides)
+ * @param promotable false when Patroni must never promote it
  */
 public record DeployedNode(
         String name,
@@ -17,9 +18,11 @@ public record DeployedNode(
         String address,
         SizeSpec size,
         @JsonProperty("etcd_member") boolean etcdMember,
-        Map<String, String> parameters) {
+        Map<String, String> parameters,
+        Boolean promotable) {
 
     public DeployedNode {
         parameters = Map.copyOf(parameters);
+        promotable = promotable == null || promotable;
     }
 }

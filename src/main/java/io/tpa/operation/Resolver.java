@@ -51,7 +51,7 @@ public final class Resolver {
             List<DeployedNode> nodes = cluster.nodes().stream().map(node -> new DeployedNode(
                     node.name(), cluster.name(), addresses.get(node.name()), node.size(),
                     etcdMembers.contains(node.name()),
-                    PostgresTuning.nodeParameters(node.size(), connections, preload, overrides))).toList();
+                    PostgresTuning.nodeParameters(node.size(), connections, preload, overrides), node.canBePromoted())).toList();
             // The node that leads now, else the one recorded last, else the first: a failover or switchover sticks.
             String primary = Optional.ofNullable(livePrimaries.get(cluster.name()))
                     .or(() -> previous.flatMap(p -> p.cluster(cluster.name())).map(DeployedCluster::primary))

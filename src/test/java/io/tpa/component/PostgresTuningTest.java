@@ -43,7 +43,7 @@ class PostgresTuningTest {
         Map<String, String> cluster = PostgresTuning.clusterParameters(
                 List.of(catalog.sizes().get("small"), catalog.sizes().get("xlarge")), 3, Map.of());
         assertThat(cluster).containsEntry("max_worker_processes", "12").containsEntry("max_connections", "100")
-                .containsEntry("max_wal_senders", "10").containsEntry("wal_level", "replica").containsEntry("wal_log_hints", "on");
+                .containsEntry("max_wal_senders", "20").containsEntry("wal_level", "replica").containsEntry("wal_log_hints", "on");
     }
 
     @Test

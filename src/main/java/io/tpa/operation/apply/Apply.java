@@ -65,6 +65,20 @@ public final class Apply {
         return converge(directory, "rotate-certs", List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase()), listener);
     }
 
+    /**
+     * After an operation changed what runs (a switchover, say): writes the deployment record as the
+     * group now is, and commits it with the operation's message. The caller holds the group lock.
+     *
+     * @return the commit message, or null when nothing changed
+     */
+    public static String record(Path directory, String message) {
+        GroupContext context = GroupContext.open(directory, true);
+        GroupDirectory group = context.directory();
+        group.ensureGitignore();
+        group.writeDeployment(context.deployment());
+        return new GroupHistory(group.path()).commit(message) ? message : null;
+    }
+
     private static ApplyResult converge(Path directory, String command, List<Phase> phases, ApplyListener listener) {
         long start = System.nanoTime();
         GroupDirectory group = new GroupDirectory(directory);
@@ -72,15 +86,11 @@ public final class Apply {
             GroupContext context = GroupContext.open(directory, true);
             ApplyState state = new ApplyState(context, false);
             List<Action.Change> done = new ArrayList<>();
-            ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-                Thread thread = new Thread(runnable, "tpa-apply");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ExecutorService executor = Steps.executor();
             try {
                 for (Phase phase : phases) {
                     List<Action> actions = phase.plan(state);
-                    run(actions, executor, listener, start);
+                    Steps.run(actions, executor, listener, start);
                     actions.forEach(action -> done.add(action.change()));
                     if (!actions.isEmpty()) {
                         state.refresh();
@@ -104,35 +114,6 @@ public final class Apply {
                 }
             }
             return new ApplyResult(context.deployment().group(), done, (System.nanoTime() - start) / 1e9, commit);
-        }
-    }
-
-    private static void run(List<Action> actions, ExecutorService executor, ApplyListener listener, long start) {
-        List<CompletableFuture<Void>> running = new ArrayList<>();
-        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (Action action : actions) {
-            running.add(CompletableFuture.runAsync(() -> {
-                long began = System.nanoTime();
-                listener.started(action, since(start));
-                try {
-                    action.work().run();
-                    listener.finished(action, since(began), since(start));
-                } catch (RuntimeException e) {
-                    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                    listener.failed(action, message, since(start));
-                    failures.add(action.target() + ": " + action.description() + " failed: " + message);
-                }
-            }, executor));
-        }
-        try {
-            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            failures.add(e.getMessage());
-        }
-        if (!failures.isEmpty()) {
-            throw new UserError(UserError.FAILED, failures.get(0)
-                    + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more failures)" : "")
-                    + "; fix the cause and run `tpa apply` again: it resumes where it stopped");
         }
     }
 
