@@ -23,10 +23,13 @@ final class ApplyCommand implements Runnable {
     @Option(names = {"-q", "--quiet"}, description = "Print only the outcome.")
     boolean quiet;
 
+    @Option(names = {"-y", "--yes"}, description = "Confirm destructive changes (removing nodes and their data) without asking.")
+    boolean yes;
+
     @Override
     public void run() {
         ApplyListener listener = output.json ? new JsonEvents() : quiet ? ApplyListener.SILENT : new ProgressLines();
-        ApplyResult result = Apply.apply(group.directory, listener);
+        ApplyResult result = Apply.apply(group.directory, listener, confirmation(yes));
         if (output.json) {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("event", "result");
@@ -42,6 +45,21 @@ final class ApplyCommand implements Runnable {
             System.out.printf("Applied %d change%s to group %s in %.1f s; the group is healthy.%n", result.changes().size(),
                     result.changes().size() == 1 ? "" : "s", result.group(), result.seconds());
         }
+    }
+
+    /** --yes confirms; on a terminal the user is asked; otherwise destructive changes are refused. */
+    static Apply.Confirmation confirmation(boolean yes) {
+        if (yes) {
+            return Apply.Confirmation.YES;
+        }
+        java.io.Console console = System.console();
+        if (console == null) {
+            return Apply.Confirmation.NO;
+        }
+        return question -> {
+            String answer = console.readLine("%s. Continue? [y/N] ", question);
+            return answer != null && answer.strip().equalsIgnoreCase("y");
+        };
     }
 
     static double round(double seconds) {

@@ -6,7 +6,6 @@ import io.tpa.model.DeployedNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * etcd (v3 API), the DCS Patroni keeps its leader lock in. One member on each of the primary
@@ -32,9 +31,6 @@ public final class Etcd {
 
     public static ServiceDefinition service(Deployment deployment, String groupKey, DeployedNode node, String user) {
         NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
-        String initialCluster = deployment.etcdMembers().stream()
-                .map(m -> m.name() + "=" + peerUrl(m))
-                .collect(Collectors.joining(","));
         List<String> command = List.of("/usr/bin/etcd",
                 "--name", node.name(),
                 "--data-dir", layout.etcdDataDirectory(),
@@ -42,8 +38,8 @@ public final class Etcd {
                 "--advertise-client-urls", clientUrl(node),
                 "--listen-peer-urls", peerUrl(node),
                 "--initial-advertise-peer-urls", peerUrl(node),
-                "--initial-cluster", initialCluster,
-                "--initial-cluster-state", "new",
+                "--initial-cluster", node.etcdJoin().initialCluster(),
+                "--initial-cluster-state", node.etcdJoin().state(),
                 "--initial-cluster-token", "tpa-" + groupKey,
                 // Clients and peers authenticate with certificates from the group's CA, and nothing else is accepted.
                 "--cert-file", layout.etcdTlsDirectory() + "/server.crt",
@@ -66,7 +62,47 @@ public final class Etcd {
     }
 
     static String peerUrl(DeployedNode node) {
-        return "https://" + node.address() + ":" + Deployment.ETCD_PEER_PORT;
+        return peerUrl(node.address());
+    }
+
+    public static String peerUrl(String address) {
+        return "https://" + address + ":" + Deployment.ETCD_PEER_PORT;
+    }
+
+    /** A member of the running etcd cluster, as it reports itself. */
+    public record Member(String id, String name, List<String> peerUrls) {
+    }
+
+    /** The members of the etcd cluster, as one member sees them. */
+    public static List<Member> members(DeployedNode via, Http http) {
+        Http.Response response = http.send("POST", clientUrl(via) + "/v3/cluster/member/list", "{}", Duration.ofSeconds(5), false);
+        if (response.status() != 200) {
+            throw new ComponentException(via.name() + " etcd: member list answered " + response.status());
+        }
+        List<Member> members = new java.util.ArrayList<>();
+        response.json().path("members").forEach(m -> {
+            List<String> peers = new java.util.ArrayList<>();
+            m.path("peerURLs").forEach(u -> peers.add(u.asText()));
+            members.add(new Member(m.path("ID").asText(), m.path("name").asText(), peers));
+        });
+        return members;
+    }
+
+    /** Announces a new member to the running cluster; the member must start within the election timeout's grace. */
+    public static void addMember(DeployedNode via, Http http, DeployedNode member) {
+        expect(via, "member add " + member.name(), http.send("POST", clientUrl(via) + "/v3/cluster/member/add",
+                io.tpa.model.Json.write(Map.of("peerURLs", List.of(peerUrl(member)))), Duration.ofSeconds(10), false));
+    }
+
+    public static void removeMember(DeployedNode via, Http http, Member member) {
+        expect(via, "member remove " + member.name(), http.send("POST", clientUrl(via) + "/v3/cluster/member/remove",
+                io.tpa.model.Json.write(Map.of("ID", member.id())), Duration.ofSeconds(10), false));
+    }
+
+    private static void expect(DeployedNode via, String what, Http.Response response) {
+        if (response.status() != 200) {
+            throw new ComponentException(via.name() + " etcd refused " + what + ": " + response.status() + " " + response.body().strip());
+        }
     }
 
     /** Null when the member answers healthy, else why not. */

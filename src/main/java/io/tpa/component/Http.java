@@ -59,10 +59,13 @@ public final class Http {
     }
 
     Response get(String url, Duration timeout) {
-        return send("GET", url, null, timeout);
+        return send("GET", url, null, timeout, false);
     }
 
-    Response send(String method, String url, String jsonBody, Duration timeout) {
+    /**
+     * @param authorize send the Patroni API credentials (never to etcd: its gateway would take them for an etcd token)
+     */
+    Response send(String method, String url, String jsonBody, Duration timeout, boolean authorize) {
         URI uri = URI.create(url);
         try {
             HttpsURLConnection connection = (HttpsURLConnection) uri.toURL().openConnection();
@@ -72,7 +75,7 @@ public final class Http {
             connection.setUseCaches(false);
             connection.setRequestProperty("Connection", "close");
             connection.setRequestMethod(method);
-            if (authorization != null && !"GET".equals(method)) {
+            if (authorization != null && authorize) {
                 connection.setRequestProperty("Authorization", authorization);
             }
             if (jsonBody != null) {

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param etcdMember true when it runs a member of the group's etcd cluster
  * @param parameters the PostgreSQL parameters computed for it (from its size, then the config's overrides)
  * @param promotable false when Patroni must never promote it
+ * @param etcdJoin   for an etcd member, how it joined; null otherwise
  */
 public record DeployedNode(
         String name,
@@ -19,7 +20,16 @@ public record DeployedNode(
         SizeSpec size,
         @JsonProperty("etcd_member") boolean etcdMember,
         Map<String, String> parameters,
-        Boolean promotable) {
+        Boolean promotable,
+        @JsonProperty("etcd_join") EtcdJoin etcdJoin) {
+
+    /**
+     * How an etcd member joined: the membership it started with and whether it founded the cluster
+     * ("new") or joined a running one ("existing"). Kept for the member's life, so its service
+     * definition never changes when other members come and go.
+     */
+    public record EtcdJoin(@JsonProperty("initial_cluster") String initialCluster, String state) {
+    }
 
     public DeployedNode {
         parameters = Map.copyOf(parameters);

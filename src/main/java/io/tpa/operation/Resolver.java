@@ -1,5 +1,7 @@
 package io.tpa.operation;
 
+import io.tpa.component.CompliancePolicy;
+import io.tpa.component.Etcd;
 import io.tpa.component.PostgresTuning;
 import io.tpa.error.UserError;
 import io.tpa.host.Platform;
@@ -28,20 +30,18 @@ public final class Resolver {
 
     public static Deployment resolve(GroupDirectory directory, GroupSpec spec, Catalog catalog, Platform platform,
                                      Optional<Deployment> previous, Map<String, String> livePrimaries, boolean reserve) {
-        if (spec.clusters().size() > 1) {
-            throw new UserError(directory.path() + "/" + "tpa.yml: clusters[1] ('" + spec.clusters().get(1).name()
-                    + "'): standby clusters are not deployed by this version of tpa yet; keep one cluster for now");
-        }
+        refuseRemovingThePrimaryCluster(directory, spec, previous);
         String key = previous.map(Deployment::key).orElseGet(() -> directory.newKey(spec.name()));
         Map<String, String> current = new HashMap<>();
         previous.ifPresent(p -> p.nodes().forEach(n -> current.put(n.name(), n.address())));
         List<String> nodeNames = spec.allNodes().stream().map(NodeSpec::name).toList();
         Map<String, String> addresses = platform.assignAddresses(key, nodeNames, current, reserve);
 
-        List<String> etcdMembers = etcdMembers(spec.primaryCluster());
+        Map<String, DeployedNode.EtcdJoin> etcdMembers = etcdMembers(spec.primaryCluster(), previous, addresses);
         int maxConnections = PostgresTuning.DEFAULT_MAX_CONNECTIONS;
-        List<String> preload = spec.postgres().extensions().stream().filter(catalog::preloaded).toList();
-        Map<String, Object> overrides = spec.postgres().parameters();
+        List<String> extensions = CompliancePolicy.extensions(spec.compliance(), spec.postgres().extensions());
+        List<String> preload = extensions.stream().filter(catalog::preloaded).toList();
+        Map<String, Object> overrides = CompliancePolicy.parameters(spec.compliance(), spec.postgres().parameters());
 
         List<DeployedCluster> clusters = new ArrayList<>();
         for (ClusterSpec cluster : spec.clusters()) {
@@ -50,8 +50,9 @@ public final class Resolver {
             int connections = Integer.parseInt(clusterParameters.getOrDefault("max_connections", Integer.toString(maxConnections)));
             List<DeployedNode> nodes = cluster.nodes().stream().map(node -> new DeployedNode(
                     node.name(), cluster.name(), addresses.get(node.name()), node.size(),
-                    etcdMembers.contains(node.name()),
-                    PostgresTuning.nodeParameters(node.size(), connections, preload, overrides), node.canBePromoted())).toList();
+                    etcdMembers.containsKey(node.name()),
+                    PostgresTuning.nodeParameters(node.size(), connections, preload, overrides), node.canBePromoted(),
+                    etcdMembers.get(node.name()))).toList();
             // The node that leads now, else the one recorded last, else the first: a failover or switchover sticks.
             String primary = Optional.ofNullable(livePrimaries.get(cluster.name()))
                     .or(() -> previous.flatMap(p -> p.cluster(cluster.name())).map(DeployedCluster::primary))
@@ -61,13 +62,57 @@ public final class Resolver {
                     primary, clusterParameters, nodes));
         }
         return new Deployment(Deployment.FORMAT_VERSION, spec.name(), key, platform.name(),
-                platform.baseDirectory(key), spec.postgres().version(), spec.postgres().extensions(), clusters, spec.access());
+                platform.baseDirectory(key), spec.postgres().version(), extensions, clusters, spec.access());
     }
 
-    /** The rule: the first three nodes of the primary cluster; the first node alone when it has fewer than three. */
-    static List<String> etcdMembers(ClusterSpec primaryCluster) {
-        List<NodeSpec> nodes = primaryCluster.nodes();
-        int count = nodes.size() >= ETCD_MEMBERS ? ETCD_MEMBERS : 1;
-        return nodes.subList(0, count).stream().map(NodeSpec::name).toList();
+    /**
+     * The primary cluster leaves the config only last: while standby clusters replicate from it, another one
+     * must be promoted first (the config's first cluster is the primary cluster, so a config that drops it while
+     * keeping others would promote one implicitly).
+     */
+    public static void refuseRemovingThePrimaryCluster(GroupDirectory directory, GroupSpec spec, Optional<Deployment> previous) {
+        Optional<DeployedCluster> primary = previous.flatMap(p -> p.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst());
+        if (primary.isEmpty() || spec.clusters().stream().anyMatch(c -> c.name().equals(primary.get().name()))) {
+            return;
+        }
+        List<String> standbys = previous.get().clusters().stream().filter(c -> !c.primaryCluster())
+                .map(DeployedCluster::name).filter(name -> spec.clusters().stream().anyMatch(c -> c.name().equals(name))).toList();
+        if (!standbys.isEmpty()) {
+            throw new UserError(directory.path() + ": cluster " + primary.get().name() + " is the primary cluster and standby cluster"
+                    + (standbys.size() == 1 ? " " : "s ") + String.join(", ", standbys) + " replicate from it; promote another cluster first "
+                    + "(`tpa cluster promote " + directory.path() + " " + standbys.get(0) + "`), then remove it");
+        }
+    }
+
+    /**
+     * The rule: three members on nodes of the primary cluster (one when it has fewer than three
+     * nodes). Members stay members while their node exists; a missing member is replaced by the
+     * first node of the primary cluster that is not one yet. A member that founds the etcd cluster
+     * starts "new" with all founders; a later one joins the running cluster ("existing") with every
+     * member of the last deployment (those about to leave too: joiners come first) and itself.
+     */
+    static Map<String, DeployedNode.EtcdJoin> etcdMembers(ClusterSpec primaryCluster, Optional<Deployment> previous,
+                                                         Map<String, String> addresses) {
+        List<String> nodes = primaryCluster.nodes().stream().map(NodeSpec::name).toList();
+        int target = nodes.size() >= ETCD_MEMBERS ? ETCD_MEMBERS : 1;
+        List<DeployedNode> before = previous.map(Deployment::etcdMembers).orElse(List.of()).stream()
+                .filter(member -> nodes.contains(member.name()) && member.etcdJoin() != null).toList();
+        Map<String, DeployedNode.EtcdJoin> members = new java.util.LinkedHashMap<>();
+        before.stream().limit(target).forEach(member -> members.put(member.name(), member.etcdJoin()));
+        List<String> joiners = nodes.stream().filter(name -> !members.containsKey(name)).limit(target - members.size()).toList();
+        if (members.isEmpty()) {
+            String founders = joiners.stream().map(name -> name + "=" + Etcd.peerUrl(addresses.get(name))).collect(java.util.stream.Collectors.joining(","));
+            joiners.forEach(name -> members.put(name, new DeployedNode.EtcdJoin(founders, "new")));
+            return members;
+        }
+        // Joiners come before leavers, so each joiner meets every earlier member, leaving ones included.
+        List<String> membership = new ArrayList<>(previous.orElseThrow().etcdMembers().stream()
+                .filter(member -> member.etcdJoin() != null)
+                .map(member -> member.name() + "=" + Etcd.peerUrl(member.address())).toList());
+        for (String joiner : joiners) {
+            membership.add(joiner + "=" + Etcd.peerUrl(addresses.get(joiner)));
+            members.put(joiner, new DeployedNode.EtcdJoin(String.join(",", membership), "existing"));
+        }
+        return members;
     }
 }

@@ -34,9 +34,12 @@ public final class Apply {
                 new TlsPhase(false),
                 new SupervisorPhase(),
                 new EtcdPhase(),
+                new RemoveNodesPhase(),
+                new StandbyClustersPhase(),
                 new PatroniConfigPhase(),
                 PatroniStartPhase.primaries(),
                 PatroniStartPhase.replicas(),
+                new PromotePhase(),
                 new DynamicConfigurationPhase(),
                 new RestartPhase(),
                 new HealthPhase(),
@@ -56,13 +59,47 @@ public final class Apply {
         return new Plan(context.deployment().group(), changes);
     }
 
+    /** Says yes or no to a destructive change, given its one-line description. */
+    @FunctionalInterface
+    public interface Confirmation {
+        boolean confirm(String question);
+
+        Confirmation YES = question -> true;
+        Confirmation NO = question -> false;
+    }
+
     public static ApplyResult apply(Path directory, ApplyListener listener) {
-        return converge(directory, "apply", phases(), listener);
+        return apply(directory, listener, Confirmation.NO);
+    }
+
+    /** Converges the group; removing nodes (and their data) happens only when {@code confirmation} agrees. */
+    public static ApplyResult apply(Path directory, ApplyListener listener, Confirmation confirmation) {
+        return converge(directory, "apply", () -> { }, phases(), listener, confirmation);
+    }
+
+    /**
+     * Apply for a command that changes the config first ({@code tpa cluster add}, {@code remove}, {@code promote}):
+     * under the group lock, {@code edit} changes the config, then the same phases as apply converge the group to
+     * it. Killed half-way, the command or a plain apply resumes from the edited config.
+     */
+    public static ApplyResult apply(Path directory, String command, Runnable edit, ApplyListener listener, Confirmation confirmation) {
+        return converge(directory, command, edit, phases(), listener, confirmation);
+    }
+
+    /**
+     * Promotes the config's primary cluster while the former primary cluster is unreachable: only what needs
+     * none of its hosts (its DCS configuration made a standby's, the promotion, the record, where it is marked
+     * fenced). The next apply, once it is back, starts it as a standby cluster.
+     */
+    public static ApplyResult promoteWithout(Path directory, String command, Runnable edit, String fencedCluster, ApplyListener listener) {
+        return converge(directory, command, edit, List.of(new StandbyClustersPhase(), new PromotePhase(), new RecordPhase(fencedCluster)),
+                listener, Confirmation.NO);
     }
 
     /** Issues every node a new certificate and reloads the services that present it: no restart, no downtime. */
     public static ApplyResult rotateCertificates(Path directory, ApplyListener listener) {
-        return converge(directory, "rotate-certs", List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase()), listener);
+        return converge(directory, "rotate-certs", () -> { }, List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase()), listener,
+                Confirmation.NO);
     }
 
     /**
@@ -79,12 +116,23 @@ public final class Apply {
         return new GroupHistory(group.path()).commit(message) ? message : null;
     }
 
-    private static ApplyResult converge(Path directory, String command, List<Phase> phases, ApplyListener listener) {
+    private static ApplyResult converge(Path directory, String command, Runnable edit, List<Phase> phases, ApplyListener listener,
+                                        Confirmation confirmation) {
         long start = System.nanoTime();
         GroupDirectory group = new GroupDirectory(directory);
         try (GroupLock ignored = group.lock(command)) {
+            edit.run();
             GroupContext context = GroupContext.open(directory, true);
             ApplyState state = new ApplyState(context, false);
+            List<String> removed = RemoveNodesPhase.removed(state).stream().map(io.tpa.model.DeployedNode::name).toList();
+            if (!removed.isEmpty()) {
+                String question = command + " would remove " + String.join(", ", removed) + " and " + (removed.size() == 1 ? "its" : "their")
+                        + " data (no longer in " + context.loaded().file().getFileName() + ")";
+                if (!confirmation.confirm(question)) {
+                    throw new UserError(question + "; nothing changed: run `tpa " + command + " " + directory + " --yes` to confirm, "
+                            + "or put " + (removed.size() == 1 ? "it" : "them") + " back in the config");
+                }
+            }
             List<Action.Change> done = new ArrayList<>();
             ExecutorService executor = Steps.executor();
             try {

@@ -42,7 +42,7 @@ final class PreparePhase implements Phase {
         for (DeployedNode node : state.context().deployment().nodes()) {
             Host host = state.context().host(node);
             NodeLayout layout = NodeLayout.of(state.context().deployment().baseDirectory(), node.name());
-            if (host.exists(layout.runDirectory())) {
+            if (host.exists(layout.runDirectory()) && (!node.etcdMember() || host.exists(layout.etcdDataDirectory()))) {
                 continue;
             }
             String user = host.serviceUser();
