@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Trusted PostgreSQL Architecture: highly available PostgreSQL cluster groups from a short config.",
         subcommands = {
-                InitCommand.class, ShowCommand.class, PlanCommand.class, ApplyCommand.class, StatusCommand.class,
-                PsqlCommand.class, ConnectStringCommand.class, SecretsCommand.class, RotateCertsCommand.class, SwitchoverCommand.class, DestroyCommand.class, VersionsCommand.class,
+                InitCommand.class, ShowCommand.class, PlanCommand.class, ApplyCommand.class, StatusCommand.class, AuditCommand.class,
+                PsqlCommand.class, ConnectStringCommand.class, SecretsCommand.class, RotateCertsCommand.class, SwitchoverCommand.class, ReplicaCommand.class, ResizeCommand.class, ClusterCommand.class, DestroyCommand.class, VersionsCommand.class,
                 AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces of errors.")

@@ -19,16 +19,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     JsonOption output;
 
-    @Override
-    public Integer call() {
-        Plan plan;
-        try {
-            plan = Apply.plan(group.directory);
-        } catch (UserError error) {
-            // plan's exit codes follow terraform's -detailed-exitcode: 2 means "changes pending", so every error is 1.
-            throw new UserError(UserError.FAILED, error.getMessage(), error);
-        }
-        if (output.json) {
+    /** The plan as text (one line per step per node, "-" for destructive ones) or JSON. */
+    static void print(Plan plan, boolean json) {
+        if (json) {
             System.out.print(Json.write(Map.of("group", plan.group(), "changed", plan.hasChanges(), "changes", plan.changes())));
         } else if (!plan.hasChanges()) {
             System.out.println("No changes: group " + plan.group() + " matches its config.");
@@ -39,6 +32,18 @@ final class PlanCommand implements Callable<Integer> {
                 System.out.printf("  %s %-22s %-12s %s%n", change.destructive() ? "-" : "+", change.phase(), change.target(), change.action());
             }
         }
+    }
+
+    @Override
+    public Integer call() {
+        Plan plan;
+        try {
+            plan = Apply.plan(group.directory);
+        } catch (UserError error) {
+            // plan's exit codes follow terraform's -detailed-exitcode: 2 means "changes pending", so every error is 1.
+            throw new UserError(UserError.FAILED, error.getMessage(), error);
+        }
+        print(plan, output.json);
         return plan.hasChanges() ? 2 : 0;
     }
 }

@@ -41,6 +41,45 @@ public final class Patroni {
         return "/tpa/" + deployment.group() + "/";
     }
 
+    /** The prefix of every key Patroni keeps for a cluster in etcd (leader, config, members, ...). */
+    public static String clusterPrefix(Deployment deployment, DeployedCluster cluster) {
+        return namespace(deployment) + cluster.scope() + "/";
+    }
+
+    /** The physical replication slot the primary cluster keeps for a standby cluster (slot names allow [a-z0-9_]). */
+    public static String standbySlot(String clusterName) {
+        return "standby_" + clusterName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+
+    /**
+     * Patroni's {@code standby_cluster} for a standby cluster: its standby leader clones from and streams from
+     * the primary cluster (every node, in config order: Patroni adds {@code target_session_attrs=read-write},
+     * so it finds the primary after a failover there), through the slot the primary cluster keeps for it.
+     * Empty for the primary cluster.
+     */
+    public static Map<String, Object> standbyCluster(Deployment deployment, DeployedCluster cluster) {
+        if (cluster.primaryCluster()) {
+            return Map.of();
+        }
+        DeployedCluster primary = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst().orElseThrow();
+        Map<String, Object> standby = new LinkedHashMap<>();
+        standby.put("host", String.join(",", primary.nodes().stream().map(DeployedNode::address).toList()));
+        standby.put("port", Deployment.POSTGRES_PORT);
+        standby.put("primary_slot_name", standbySlot(cluster.name()));
+        standby.put("create_replica_methods", List.of("basebackup"));
+        return standby;
+    }
+
+    /** Patroni's permanent {@code slots} for the primary cluster: one physical slot per standby cluster. Empty for a standby cluster. */
+    public static Map<String, Object> standbySlots(Deployment deployment, DeployedCluster cluster) {
+        Map<String, Object> slots = new java.util.TreeMap<>();
+        if (cluster.primaryCluster()) {
+            deployment.clusters().stream().filter(c -> !c.primaryCluster())
+                    .forEach(c -> slots.put(standbySlot(c.name()), Map.of("type", "physical")));
+        }
+        return slots;
+    }
+
     /**
      * Patroni's configuration file for a node.
      *
@@ -84,6 +123,15 @@ public final class Patroni {
                 "use_pg_rewind", true,
                 "use_slots", true,
                 "parameters", cluster.parameters()));
+        // A standby cluster's leader replicates from the primary cluster; the primary cluster keeps a slot for each.
+        Map<String, Object> standby = standbyCluster(deployment, cluster);
+        if (!standby.isEmpty()) {
+            dcs.put("standby_cluster", standby);
+        }
+        Map<String, Object> slots = standbySlots(deployment, cluster);
+        if (!slots.isEmpty()) {
+            dcs.put("slots", slots);
+        }
         root.put("bootstrap", Map.of(
                 "dcs", dcs,
                 "initdb", List.of(Map.of("encoding", "UTF8"), Map.of("locale", "C.UTF-8"), "data-checksums")));

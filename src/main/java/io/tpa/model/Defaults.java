@@ -9,6 +9,8 @@ import java.util.List;
  */
 public final class Defaults {
     public static final String PLATFORM = "local";
+    /** No compliance policy: tpa's secure defaults, without the extra logging and pgAudit of {@code compliance: cis}. */
+    public static final String COMPLIANCE = "none";
 
     private Defaults() {
     }
@@ -23,7 +25,8 @@ public final class Defaults {
                 resolve(spec.postgres(), catalog),
                 new DefaultsSpec(defaultSize),
                 clusters,
-                spec.access() == null ? AccessSpec.PRIVATE : new AccessSpec(spec.access().networks(), spec.access().open()));
+                spec.access() == null ? AccessSpec.PRIVATE : new AccessSpec(spec.access().networks(), spec.access().open()),
+                spec.compliance() == null ? COMPLIANCE : spec.compliance());
     }
 
     private static PostgresSpec resolve(PostgresSpec postgres, Catalog catalog) {

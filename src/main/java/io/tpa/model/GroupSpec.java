@@ -14,14 +14,20 @@ public record GroupSpec(
         PostgresSpec postgres,
         DefaultsSpec defaults,
         List<ClusterSpec> clusters,
-        AccessSpec access) {
+        AccessSpec access,
+        String compliance) {
 
     public GroupSpec {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
     }
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters) {
-        this(name, platform, postgres, defaults, clusters, null);
+        this(name, platform, postgres, defaults, clusters, null, null);
+    }
+
+    public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
+                     AccessSpec access) {
+        this(name, platform, postgres, defaults, clusters, access, null);
     }
 
     public ClusterSpec primaryCluster() {

@@ -50,12 +50,38 @@ public final class GroupHealth {
                 .findFirst();
     }
 
+    /**
+     * The primary cluster's leader is a writable primary; a standby cluster's is a standby leader that streams
+     * from the primary cluster's leader. Null when so, else what is wrong.
+     */
+    private String whyWrongRole(DeployedCluster cluster, DeployedNode leader) {
+        MemberStatus status = member(leader.name()).orElseThrow();
+        if (cluster.primaryCluster()) {
+            return status.isPrimary() ? null : "cluster " + cluster.name() + " is the primary cluster but " + leader.name()
+                    + " leads it as a standby leader (not promoted yet)";
+        }
+        if (!status.isStandbyLeader()) {
+            return "cluster " + cluster.name() + " is a standby cluster but " + leader.name() + " leads it as a writable primary";
+        }
+        Optional<DeployedNode> primary = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
+                .flatMap(this::leader);
+        if (primary.isPresent() && !member(primary.get().name()).orElseThrow().streamingReplicas().contains(leader.name())) {
+            return "standby leader " + leader.name() + " of cluster " + cluster.name() + " is not streaming from "
+                    + primary.get().name() + " yet";
+        }
+        return null;
+    }
+
     /** Null when every cluster has one running primary and every replica streams from it; else the first thing wrong. */
     public String whyNotHealthy() {
         for (DeployedCluster cluster : deployment.clusters()) {
             Optional<DeployedNode> leader = leader(cluster);
             if (leader.isEmpty()) {
                 return "cluster " + cluster.name() + " has no running primary yet";
+            }
+            String wrongRole = whyWrongRole(cluster, leader.get());
+            if (wrongRole != null) {
+                return wrongRole;
             }
             List<String> streaming = member(leader.get().name()).orElseThrow().streamingReplicas();
             for (DeployedNode node : cluster.nodes()) {

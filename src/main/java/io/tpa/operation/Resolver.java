@@ -100,7 +100,7 @@ public final class Resolver {
         Map<String, DeployedNode.EtcdJoin> members = new java.util.LinkedHashMap<>();
         before.stream().limit(target).forEach(member -> members.put(member.name(), member.etcdJoin()));
         List<String> joiners = nodes.stream().filter(name -> !members.containsKey(name)).limit(target - members.size()).toList();
-        if (members.isEmpty()) {
+        if (previous.map(Deployment::etcdMembers).orElse(List.of()).stream().noneMatch(member -> member.etcdJoin() != null)) {
             String founders = joiners.stream().map(name -> name + "=" + Etcd.peerUrl(addresses.get(name))).collect(java.util.stream.Collectors.joining(","));
             joiners.forEach(name -> members.put(name, new DeployedNode.EtcdJoin(founders, "new")));
             return members;

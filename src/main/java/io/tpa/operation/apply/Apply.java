@@ -35,8 +35,8 @@ public final class Apply {
                 new SupervisorPhase(),
                 new EtcdPhase(),
                 new RemoveNodesPhase(),
-                new StandbyClustersPhase(),
                 new PatroniConfigPhase(),
+                new StandbyClustersPhase(),
                 PatroniStartPhase.primaries(),
                 PatroniStartPhase.replicas(),
                 new PromotePhase(),
@@ -51,7 +51,7 @@ public final class Apply {
     /** What apply would do, without doing it. */
     public static Plan plan(Path directory) {
         GroupContext context = GroupContext.open(directory, false);
-        ApplyState state = new ApplyState(context, true);
+        ApplyState state = new ApplyState(context, true, false);
         List<Action.Change> changes = new ArrayList<>();
         for (Phase phase : phases()) {
             phase.plan(state).forEach(action -> changes.add(action.change()));
@@ -74,7 +74,23 @@ public final class Apply {
 
     /** Converges the group; removing nodes (and their data) happens only when {@code confirmation} agrees. */
     public static ApplyResult apply(Path directory, ApplyListener listener, Confirmation confirmation) {
-        return converge(directory, "apply", () -> { }, phases(), listener, confirmation);
+        return converge(directory, "apply", () -> { }, phases(), listener, confirmation, false);
+    }
+
+    /**
+     * How a command that edits the config then applies it runs.
+     *
+     * @param command           for messages, the lock and the commit ("replica add pg4", "resize pg2 to large", ...)
+     * @param confirmation      agrees (or not) to removing nodes and their data
+     * @param switchoverPrimary when a primary needs a restart, switch over to a restarted replica instead
+     *                          (write downtime of one switchover); otherwise restart it in place
+     */
+    public record Options(String command, Confirmation confirmation, boolean switchoverPrimary) {
+    }
+
+    /** Under the group lock, {@code edit} changes the config; then the phases of apply converge the group to it. */
+    public static ApplyResult apply(Path directory, Runnable edit, ApplyListener listener, Options options) {
+        return converge(directory, options.command(), edit, phases(), listener, options.confirmation(), options.switchoverPrimary());
     }
 
     /**
@@ -83,7 +99,7 @@ public final class Apply {
      * it. Killed half-way, the command or a plain apply resumes from the edited config.
      */
     public static ApplyResult apply(Path directory, String command, Runnable edit, ApplyListener listener, Confirmation confirmation) {
-        return converge(directory, command, edit, phases(), listener, confirmation);
+        return converge(directory, command, edit, phases(), listener, confirmation, false);
     }
 
     /**
@@ -93,13 +109,13 @@ public final class Apply {
      */
     public static ApplyResult promoteWithout(Path directory, String command, Runnable edit, String fencedCluster, ApplyListener listener) {
         return converge(directory, command, edit, List.of(new StandbyClustersPhase(), new PromotePhase(), new RecordPhase(fencedCluster)),
-                listener, Confirmation.NO);
+                listener, Confirmation.NO, false);
     }
 
     /** Issues every node a new certificate and reloads the services that present it: no restart, no downtime. */
     public static ApplyResult rotateCertificates(Path directory, ApplyListener listener) {
         return converge(directory, "rotate-certs", () -> { }, List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase()), listener,
-                Confirmation.NO);
+                Confirmation.NO, false);
     }
 
     /**
@@ -117,13 +133,13 @@ public final class Apply {
     }
 
     private static ApplyResult converge(Path directory, String command, Runnable edit, List<Phase> phases, ApplyListener listener,
-                                        Confirmation confirmation) {
+                                        Confirmation confirmation, boolean switchoverPrimary) {
         long start = System.nanoTime();
         GroupDirectory group = new GroupDirectory(directory);
         try (GroupLock ignored = group.lock(command)) {
             edit.run();
             GroupContext context = GroupContext.open(directory, true);
-            ApplyState state = new ApplyState(context, false);
+            ApplyState state = new ApplyState(context, false, switchoverPrimary);
             List<String> removed = RemoveNodesPhase.removed(state).stream().map(io.tpa.model.DeployedNode::name).toList();
             if (!removed.isEmpty()) {
                 String question = command + " would remove " + String.join(", ", removed) + " and " + (removed.size() == 1 ? "its" : "their")

@@ -31,9 +31,12 @@ public final class ApplyState {
 
     private Optional<PostgresSettings> settings;
 
-    ApplyState(GroupContext context, boolean dryRun) {
+    private final boolean switchoverPrimary;
+
+    ApplyState(GroupContext context, boolean dryRun, boolean switchoverPrimary) {
         this.context = context;
         this.dryRun = dryRun;
+        this.switchoverPrimary = switchoverPrimary;
     }
 
     public GroupContext context() {
@@ -42,6 +45,11 @@ public final class ApplyState {
 
     public boolean dryRun() {
         return dryRun;
+    }
+
+    /** True when a primary that needs a restart is to hand over to a restarted replica instead. */
+    public boolean switchoverPrimary() {
+        return switchoverPrimary;
     }
 
     /** The distinct hosts of the group, each with the nodes it runs. */

@@ -86,7 +86,19 @@ final class EtcdPhase implements Phase {
     private static void changeMembership(ApplyState state, DeployedNode via, List<DeployedNode> joining, List<Etcd.Member> leaving) {
         DeployedNode contact = via;
         for (DeployedNode member : joining) {
-            Etcd.addMember(contact, state.context().http(), member);
+            DeployedNode asked = contact;
+            // etcd accepts a new voting member only once the members it has were active for a while (its health interval).
+            Wait.until("for etcd to accept " + member.name() + " as a member", READY, () -> {
+                try {
+                    Etcd.addMember(asked, state.context().http(), member);
+                    return null;
+                } catch (ComponentException e) {
+                    if (e.getMessage().contains("unhealthy cluster")) {
+                        return e.getMessage();
+                    }
+                    throw e;
+                }
+            });
             state.services(member).apply(List.of(definition(state, member)));
             waitHealthy(state, List.of(member));
             contact = member;

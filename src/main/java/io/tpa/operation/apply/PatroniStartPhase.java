@@ -51,8 +51,18 @@ final class PatroniStartPhase implements Phase {
                 Host host = state.context().host(node);
                 boolean initialized = host.exists(NodeLayout.of(state.context().deployment().baseDirectory(), node.name())
                         .dataDirectory() + "/PG_VERSION");
-                String description = "start Patroni" + (initialized ? "" : primaries ? " (bootstrap a new cluster)" : " (clone from the primary)");
+                boolean standby = primaries && !cluster.primaryCluster();
+                String description = "start Patroni" + (initialized ? "" : standby ? " (standby leader: clone from the primary cluster)"
+                        : primaries ? " (bootstrap a new cluster)" : " (clone from the primary)");
                 actions.add(new Action(title(), node.name(), description, false, () -> {
+                    if (standby) {
+                        // A standby leader clones from the primary cluster: it starts once that cluster has a leader.
+                        DeployedCluster primaryCluster = state.context().deployment().clusters().stream()
+                                .filter(DeployedCluster::primaryCluster).findFirst().orElseThrow();
+                        Wait.until("for the primary cluster " + primaryCluster.name() + " to have a running primary before "
+                                + node.name() + " starts", BOOTSTRAP, () -> state.health().leader(primaryCluster).isPresent()
+                                ? null : "cluster " + primaryCluster.name() + " has no leader yet");
+                    }
                     state.services(node).apply(List.of(definition));
                     state.markStarted(node);
                     if (primaries) {

@@ -1,10 +1,24 @@
 package io.tpa.operation.apply;
 
+import io.tpa.model.DeployedCluster;
+import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
 import io.tpa.model.Json;
 import java.util.List;
 
 /** The group directory holds the deployment record of what now runs. */
 final class RecordPhase implements Phase {
+    /** A former primary cluster that a promotion could not reach, to record as fenced; null when none. */
+    private final String fencedCluster;
+
+    RecordPhase() {
+        this(null);
+    }
+
+    RecordPhase(String fencedCluster) {
+        this.fencedCluster = fencedCluster;
+    }
+
     @Override
     public String title() {
         return "record";
@@ -12,13 +26,30 @@ final class RecordPhase implements Phase {
 
     @Override
     public List<Action> plan(ApplyState state) {
-        String wanted = Json.write(state.context().deployment());
+        Deployment record = fencedCluster == null ? state.context().deployment()
+                : fenced(state.context().deployment(), state.context().previous().orElseThrow(), fencedCluster);
+        String wanted = Json.write(record);
         if (wanted.equals(state.context().directory().deploymentText())) {
             return List.of();
         }
-        return List.of(new Action(title(), state.context().deployment().group(), "write the deployment record", false, () -> {
+        return List.of(new Action(title(), record.group(), "write the deployment record", false, () -> {
             state.context().directory().ensureGitignore();
-            state.context().directory().writeDeployment(state.context().deployment());
+            state.context().directory().writeDeployment(record);
         }));
+    }
+
+    /**
+     * The record after a promotion that could not reach the former primary cluster: that cluster is marked
+     * fenced, and the etcd members stay as they run (nothing was started or stopped; the next apply moves them).
+     */
+    static Deployment fenced(Deployment deployment, Deployment previous, String fencedCluster) {
+        List<DeployedCluster> clusters = deployment.clusters().stream().map(cluster -> new DeployedCluster(cluster.name(),
+                cluster.location(), cluster.primaryCluster(), cluster.scope(), cluster.primary(), cluster.parameters(),
+                cluster.nodes().stream().map(node -> previous.node(node.name()).map(before -> new DeployedNode(node.name(), node.cluster(),
+                        node.address(), node.size(), before.etcdMember(), node.parameters(), node.promotable(), before.etcdJoin()))
+                        .orElse(node)).toList(),
+                cluster.name().equals(fencedCluster))).toList();
+        return new Deployment(deployment.formatVersion(), deployment.group(), deployment.key(), deployment.platform(),
+                deployment.baseDirectory(), deployment.postgresVersion(), deployment.extensions(), clusters, deployment.access());
     }
 }

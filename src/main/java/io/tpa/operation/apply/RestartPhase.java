@@ -4,6 +4,7 @@ import io.tpa.component.PatroniApi;
 import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
 import io.tpa.operation.GroupHealth;
+import io.tpa.operation.Promotion;
 import io.tpa.wait.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,31 @@ import java.util.Optional;
  */
 final class RestartPhase implements Phase {
     private static final Duration PENDING = Duration.ofSeconds(15);
+
+    /** Restarts a node once Patroni says a restart is pending; a node that never says so needs none. */
+    private static void restartIfPending(ApplyState state, DeployedNode node) {
+        // Patroni applies a reload or a configuration change on its next cycle: wait until it
+        // says a restart is pending.
+        try {
+            Wait.until("for " + node.name() + " to report a pending restart", PENDING,
+                    () -> state.patroni(node).status().pendingRestart());
+        } catch (Wait.WaitTimeout e) {
+            return;
+        }
+        state.patroni(node).restart();
+        Wait.until("for " + node.name() + " to run again after its restart", Duration.ofSeconds(120),
+                () -> state.patroni(node).status().isRunning());
+    }
+
+    /** Hands the primary role to the healthiest (already restarted) replica, and waits until it leads. */
+    private static void handOver(ApplyState state, DeployedCluster cluster, DeployedNode primary) {
+        Wait.until("for the restarted replicas of " + cluster.name() + " to stream again", Duration.ofSeconds(120),
+                () -> state.health().whyNotHealthy());
+        DeployedNode target = Promotion.healthiest(cluster, primary, state.health());
+        state.patroni(primary).switchover(primary.name(), target.name());
+        Wait.until("for " + target.name() + " to lead " + cluster.name(), Duration.ofSeconds(90),
+                () -> state.health().leader(cluster).map(target::equals).orElse(false) ? null : "not yet");
+    }
 
     @Override
     public String title() {
@@ -39,21 +65,16 @@ final class RestartPhase implements Phase {
             }
             // One action per cluster: its nodes restart one after the other, in this order.
             String targets = String.join(",", restart.stream().map(DeployedNode::name).toList());
-            actions.add(new Action(title(), targets, "rolling restart, replicas first ("
-                    + state.restarts().values().stream().distinct().reduce((a, b) -> a + "; " + b).orElse("pending restart") + ")",
-                    false, () -> {
+            DeployedNode primary = leader.orElse(null);
+            boolean handOver = state.switchoverPrimary() && primary != null && restart.contains(primary) && cluster.nodes().size() > 1;
+            String reasons = state.restarts().values().stream().distinct().reduce((a, b) -> a + "; " + b).orElse("pending restart");
+            actions.add(new Action(title(), targets, "rolling restart, replicas first" + (handOver ? ", then a switchover from " + primary.name() : "")
+                    + " (" + reasons + ")", false, () -> {
                 for (DeployedNode node : restart) {
-                    // Patroni applies a reload or a configuration change on its next cycle: wait until it
-                    // says a restart is pending; a node that never says so needs none.
-                    try {
-                        Wait.until("for " + node.name() + " to report a pending restart", PENDING,
-                                () -> state.patroni(node).status().pendingRestart());
-                    } catch (Wait.WaitTimeout e) {
-                        continue;
+                    if (handOver && node.equals(primary)) {
+                        handOver(state, cluster, primary);
                     }
-                    state.patroni(node).restart();
-                    Wait.until("for " + node.name() + " to run again after its restart", Duration.ofSeconds(120),
-                            () -> state.patroni(node).status().isRunning());
+                    restartIfPending(state, node);
                 }
             }));
         }

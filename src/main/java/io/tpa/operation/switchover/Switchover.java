@@ -7,6 +7,7 @@ import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
 import io.tpa.operation.GroupContext;
 import io.tpa.operation.GroupHealth;
+import io.tpa.operation.Promotion;
 import io.tpa.operation.apply.Action;
 import io.tpa.operation.apply.Apply;
 import io.tpa.operation.apply.ApplyListener;
@@ -28,8 +29,6 @@ import java.util.stream.Collectors;
  * is lost; the new primary is recorded so later applies keep it.
  */
 public final class Switchover {
-    /** How far behind a target may be: Patroni's maximum_lag_on_failover. */
-    public static final long MAXIMUM_LAG_BYTES = 1024 * 1024;
     static final Duration SETTLE = Duration.ofSeconds(90);
 
     private Switchover() {
@@ -51,7 +50,7 @@ public final class Switchover {
             GroupHealth health = GroupHealth.read(context.deployment(), context.http());
             DeployedNode leader = health.leader(cluster).orElseThrow(() -> new UserError(UserError.FAILED, "cluster " + cluster.name()
                     + " has no running primary to switch over from; see `tpa status` (Patroni fails over by itself when a primary is lost)"));
-            DeployedNode target = targetName == null ? healthiest(cluster, leader, health) : checked(cluster, leader, health, targetName);
+            DeployedNode target = targetName == null ? Promotion.healthiest(cluster, leader, health) : Promotion.checked(cluster, leader, health, targetName);
             if (dryRun) {
                 return new Result(context.deployment().group(), cluster.name(), leader.name(), target.name(), true, seconds(start), null);
             }
@@ -72,66 +71,6 @@ public final class Switchover {
             String commit = Apply.record(directory, "tpa switchover: cluster " + cluster.name() + " from " + leader.name() + " to " + target.name());
             return new Result(context.deployment().group(), cluster.name(), leader.name(), target.name(), false, seconds(start), commit);
         }
-    }
-
-    /** The replica a switchover without --to goes to: promotable, streaming, and the least behind. */
-    static DeployedNode healthiest(DeployedCluster cluster, DeployedNode leader, GroupHealth health) {
-        List<String> reasons = new ArrayList<>();
-        List<DeployedNode> candidates = new ArrayList<>();
-        for (DeployedNode node : cluster.replicas(leader)) {
-            String reason = whyNot(node, leader, health);
-            if (reason == null) {
-                candidates.add(node);
-            } else {
-                reasons.add(reason);
-            }
-        }
-        return candidates.stream().min(Comparator.comparingLong(node -> lag(node, leader, health)))
-                .orElseThrow(() -> new UserError(UserError.FAILED, "no replica of cluster " + cluster.name()
-                        + " can take over: " + String.join("; ", reasons)));
-    }
-
-    static DeployedNode checked(DeployedCluster cluster, DeployedNode leader, GroupHealth health, String targetName) {
-        DeployedNode target = cluster.nodes().stream().filter(n -> n.name().equals(targetName)).findFirst()
-                .orElseThrow(() -> new UserError("--to " + targetName + ": not a node of cluster " + cluster.name() + "; its nodes: "
-                        + cluster.nodes().stream().map(DeployedNode::name).collect(Collectors.joining(", "))));
-        if (target.equals(leader)) {
-            throw new UserError("--to " + targetName + ": " + targetName + " is already the primary of cluster " + cluster.name());
-        }
-        String reason = whyNot(target, leader, health);
-        if (reason != null) {
-            throw new UserError(UserError.FAILED, "--to " + targetName + ": " + reason);
-        }
-        return target;
-    }
-
-    /** Null when the node can take over now, else why not. */
-    static String whyNot(DeployedNode node, DeployedNode leader, GroupHealth health) {
-        if (!node.promotable()) {
-            return node.name() + " is marked promotable: false in the config";
-        }
-        Optional<MemberStatus> member = health.member(node.name());
-        if (member.isEmpty()) {
-            return node.name() + " is down (its Patroni does not answer)";
-        }
-        if (!member.get().isRunning()) {
-            return node.name() + " is " + member.get().state();
-        }
-        if (!health.member(leader.name()).map(m -> m.streamingReplicas().contains(node.name())).orElse(false)) {
-            return node.name() + " is not streaming from " + leader.name();
-        }
-        long lag = lag(node, leader, health);
-        if (lag > MAXIMUM_LAG_BYTES) {
-            return node.name() + " is " + lag + " bytes behind " + leader.name() + ", more than the " + MAXIMUM_LAG_BYTES
-                    + " a switchover allows; wait for it to catch up";
-        }
-        return null;
-    }
-
-    private static long lag(DeployedNode node, DeployedNode leader, GroupHealth health) {
-        Long primary = health.member(leader.name()).map(MemberStatus::walPosition).orElse(null);
-        Long replica = health.member(node.name()).map(MemberStatus::walPosition).orElse(null);
-        return primary == null || replica == null ? Long.MAX_VALUE : Math.max(0, primary - replica);
     }
 
     private static double seconds(long start) {
