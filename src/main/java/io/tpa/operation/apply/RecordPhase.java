@@ -26,8 +26,10 @@ final class RecordPhase implements Phase {
 
     @Override
     public List<Action> plan(ApplyState state) {
-        Deployment record = fencedCluster == null ? state.context().deployment()
+        Deployment resolved = fencedCluster == null ? state.context().deployment()
                 : fenced(state.context().deployment(), state.context().previous().orElseThrow(), fencedCluster);
+        // A rolling restart may have handed a primary over: record who leads now.
+        Deployment record = livePrimaries(resolved, state.health());
         String wanted = Json.write(record);
         if (wanted.equals(state.context().directory().deploymentText())) {
             return List.of();
@@ -36,6 +38,17 @@ final class RecordPhase implements Phase {
             state.context().directory().ensureGitignore();
             state.context().directory().writeDeployment(record);
         }));
+    }
+
+    static Deployment livePrimaries(Deployment deployment, io.tpa.operation.GroupHealth health) {
+        List<DeployedCluster> clusters = deployment.clusters().stream().map(cluster -> health.leader(cluster)
+                .filter(leader -> !leader.name().equals(cluster.primary()))
+                .map(leader -> new DeployedCluster(cluster.name(), cluster.location(), cluster.primaryCluster(), cluster.scope(),
+                        leader.name(), cluster.parameters(), cluster.nodes(), cluster.fenced()))
+                .orElse(cluster)).toList();
+        return clusters.equals(deployment.clusters()) ? deployment : new Deployment(deployment.formatVersion(), deployment.group(),
+                deployment.key(), deployment.platform(), deployment.baseDirectory(), deployment.postgresVersion(), deployment.extensions(),
+                clusters, deployment.access());
     }
 
     /**

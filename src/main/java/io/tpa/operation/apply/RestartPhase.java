@@ -40,8 +40,11 @@ final class RestartPhase implements Phase {
                 () -> state.health().whyNotHealthy());
         DeployedNode target = Promotion.healthiest(cluster, primary, state.health());
         state.patroni(primary).switchover(primary.name(), target.name());
-        Wait.until("for " + target.name() + " to lead " + cluster.name(), Duration.ofSeconds(90),
-                () -> state.health().leader(cluster).map(target::equals).orElse(false) ? null : "not yet");
+        Wait.until("for " + target.name() + " to lead " + cluster.name() + " and " + primary.name() + " to follow it", Duration.ofSeconds(120),
+                () -> {
+                    GroupHealth now = state.health();
+                    return now.leader(cluster).map(target::equals).orElse(false) ? now.whyNotHealthy() : "not yet";
+                });
     }
 
     @Override
