@@ -56,6 +56,16 @@ final class TestGroup implements AutoCloseable {
         return Tpa.run(arguments);
     }
 
+    /** A subcommand on this group: {@code tpa COMMAND SUBCOMMAND DIR MORE...}. */
+    Tpa.Result tpa2(String command, String subcommand, String... more) {
+        String[] arguments = new String[more.length + 3];
+        arguments[0] = command;
+        arguments[1] = subcommand;
+        arguments[2] = path();
+        System.arraycopy(more, 0, arguments, 3, more.length);
+        return Tpa.run(arguments);
+    }
+
     Tpa.Result apply() {
         Tpa.Result result = tpa("apply");
         assertThat(result.exitCode()).as("tpa apply output:\n%s", result.output()).isZero();
