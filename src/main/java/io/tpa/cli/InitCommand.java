@@ -37,7 +37,7 @@ final class InitCommand implements Runnable {
             default -> throw new io.tpa.error.UserError("--format " + format + ": choose yaml or json");
         };
         Init.Created created = Init.run(directory, name, replicas, platform, chosen, caCertificate, caKey);
-        System.out.println("Created group " + created.group() + " (" + created.nodes() + " nodes) in " + created.config());
+        System.out.println("Created group " + created.group() + " (" + created.nodes() + (created.nodes() == 1 ? " node" : " nodes") + ") in " + created.config());
         System.out.println("Next: tpa plan " + directory + "   then   tpa apply " + directory);
     }
 }

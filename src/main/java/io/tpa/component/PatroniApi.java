@@ -95,31 +95,6 @@ public final class PatroniApi {
                 Json.write(Map.of("leader", leader, "candidate", candidate)), Duration.ofSeconds(60), true));
     }
 
-    /**
-     * Merges a patch into the cluster's dynamic configuration in the DCS: a null value removes a key, as removing
-     * {@code standby_cluster} promotes a standby cluster. Read, merged and written back whole ({@code PUT /config};
-     * the JDK's HTTP client has no PATCH): callers hold the group lock. Patroni acts on it within one HA cycle.
-     */
-    public void patchConfiguration(JsonNode patch) {
-        com.fasterxml.jackson.databind.node.ObjectNode configuration = (com.fasterxml.jackson.databind.node.ObjectNode) dynamicConfiguration();
-        merge(configuration, patch);
-        expectSuccess("PUT /config", http.send("PUT", url("/config"), Json.write(configuration), Duration.ofSeconds(10), true));
-    }
-
-    /** JSON merge patch (RFC 7386), as Patroni's own PATCH /config does it: objects merge, null removes, anything else replaces. */
-    public static void merge(com.fasterxml.jackson.databind.node.ObjectNode target, JsonNode patch) {
-        patch.fields().forEachRemaining(entry -> {
-            JsonNode value = entry.getValue();
-            if (value.isNull()) {
-                target.remove(entry.getKey());
-            } else if (value.isObject() && target.path(entry.getKey()).isObject()) {
-                merge((com.fasterxml.jackson.databind.node.ObjectNode) target.get(entry.getKey()), value);
-            } else {
-                target.set(entry.getKey(), value.deepCopy());
-            }
-        });
-    }
-
     /** Makes Patroni re-read its configuration file and reload PostgreSQL. */
     public void reload() {
         expectSuccess("POST /reload", http.send("POST", url("/reload"), null, Duration.ofSeconds(10), true));

@@ -1,6 +1,7 @@
 package io.tpa.operation;
 
 import io.tpa.component.Http;
+import io.tpa.error.UserError;
 import io.tpa.host.Host;
 import io.tpa.host.Platform;
 import io.tpa.host.ServiceManager;
@@ -52,6 +53,11 @@ public record GroupContext(
         GroupSpec spec = Defaults.resolve(loaded.spec(), catalog);
         Platform platform = Platforms.named(spec.platform());
         Optional<Deployment> previous = directory.deployment();
+        if (previous.isPresent() && !directory.hasSecrets() && !directory.hasClearSecrets()) {
+            // New secrets and a new CA would take over (and lock out) the group that runs: refuse.
+            throw new UserError(directory.path() + ": the group was applied (" + GroupDirectory.RECORD + ") but its secrets are missing "
+                    + "(secrets.enc); restore them from your backup of the group directory, see docs/security.md");
+        }
         Map<String, String> saved = directory.hasSecrets() ? directory.secrets() : Map.of();
         Map<String, String> secrets = new LinkedHashMap<>(directory.secrets());
         secrets.computeIfAbsent(SecretNames.PATRONI_API, name -> Passwords.generate());

@@ -96,7 +96,8 @@ public final class Resolver {
         List<String> nodes = primaryCluster.nodes().stream().map(NodeSpec::name).toList();
         int target = nodes.size() >= ETCD_MEMBERS ? ETCD_MEMBERS : 1;
         List<DeployedNode> before = previous.map(Deployment::etcdMembers).orElse(List.of()).stream()
-                .filter(member -> nodes.contains(member.name()) && member.etcdJoin() != null).toList();
+                // Anywhere in the group: a promotion moves the primary cluster, not the etcd members.
+                .filter(member -> addresses.containsKey(member.name()) && member.etcdJoin() != null).toList();
         Map<String, DeployedNode.EtcdJoin> members = new java.util.LinkedHashMap<>();
         before.stream().limit(target).forEach(member -> members.put(member.name(), member.etcdJoin()));
         List<String> joiners = nodes.stream().filter(name -> !members.containsKey(name)).limit(target - members.size()).toList();

@@ -42,6 +42,8 @@ public final class Wait {
     private static String safely(Supplier<String> check) {
         try {
             return check.get();
+        } catch (io.tpa.error.UserError decided) {
+            throw decided; // a check that knows it will never be ready says so at once
         } catch (RuntimeException e) {
             return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }

@@ -78,15 +78,17 @@ class LifecycleIT {
     @Order(3)
     void aRemovedReplicaLeavesNothingBehindAndEtcdKeepsItsQuorum() throws Exception {
         String base = group.deployment().baseDirectory();
-        Tpa.Result unconfirmed = Tpa.exec(List.of(Tpa.ROOT.resolve("bin/tpa").toString(), "apply", group.path()), 60);
+        Tpa.Result unconfirmed = group.tpa("apply");
         assertThat(unconfirmed.exitCode()).as("nothing to confirm yet").isZero();
 
+        String config = Files.readString(group.directory.resolve("tpa.yml"));
         Tpa.Result remove = group.tpa2("replica", "remove", "pg2");
         assertThat(remove.exitCode()).as("without --yes and without a terminal the removal is refused").isEqualTo(2);
-        assertThat(remove.stderr()).contains("would remove pg2 and its data").contains("--yes");
-        assertThat(group.tpa("plan").stdout()).contains("- remove nodes           pg2");
+        assertThat(remove.stderr().strip()).isEqualTo("tpa: tpa replica remove pg2 would remove pg2 and its data; nothing changed: confirm with --yes");
+        assertThat(Files.readString(group.directory.resolve("tpa.yml"))).as("the refused edit is undone").isEqualTo(config);
+        assertThat(group.tpa2("replica", "remove", "pg2", "--dry-run").stdout()).contains("- remove nodes           pg2");
 
-        Tpa.Result confirmed = group.tpa("apply", "--yes");
+        Tpa.Result confirmed = group.tpa2("replica", "remove", "pg2", "--yes");
         assertThat(confirmed.exitCode()).as(confirmed.output()).isZero();
         assertThat(Files.readString(group.directory.resolve("tpa.yml"))).doesNotContain("pg2");
         assertThat(Tpa.exec(List.of("pgrep", "-f", base + "/nodes/pg2/"), 10).exitCode()).as("no process of pg2").isEqualTo(1);

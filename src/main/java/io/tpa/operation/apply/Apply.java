@@ -132,22 +132,56 @@ public final class Apply {
         return new GroupHistory(group.path()).commit(message) ? message : null;
     }
 
+    private static java.util.Map<Path, byte[]> configFiles(Path directory) {
+        java.util.Map<Path, byte[]> files = new java.util.LinkedHashMap<>();
+        for (String name : io.tpa.model.SpecLoader.FILE_NAMES) {
+            Path file = directory.resolve(name);
+            try {
+                if (java.nio.file.Files.exists(file)) {
+                    files.put(file, java.nio.file.Files.readAllBytes(file));
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return files;
+    }
+
+    /** Puts a config file back as it was. */
+    private static final class GroupDirectoryFiles {
+        static void restore(Path file, byte[] bytes) {
+            try {
+                java.nio.file.Files.write(file, bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot restore " + file, e);
+            }
+        }
+    }
+
     private static ApplyResult converge(Path directory, String command, Runnable edit, List<Phase> phases, ApplyListener listener,
                                         Confirmation confirmation, boolean switchoverPrimary) {
         long start = System.nanoTime();
         GroupDirectory group = new GroupDirectory(directory);
         try (GroupLock ignored = group.lock(command)) {
-            edit.run();
-            GroupContext context = GroupContext.open(directory, true);
-            ApplyState state = new ApplyState(context, false, switchoverPrimary);
-            List<String> removed = RemoveNodesPhase.removed(state).stream().map(io.tpa.model.DeployedNode::name).toList();
-            if (!removed.isEmpty()) {
-                String question = command + " would remove " + String.join(", ", removed) + " and " + (removed.size() == 1 ? "its" : "their")
-                        + " data (no longer in " + context.loaded().file().getFileName() + ")";
-                if (!confirmation.confirm(question)) {
-                    throw new UserError(question + "; nothing changed: run `tpa " + command + " " + directory + " --yes` to confirm, "
-                            + "or put " + (removed.size() == 1 ? "it" : "them") + " back in the config");
+            // A command's config edit stands only once the group accepts it: a refusal puts the config back.
+            java.util.Map<Path, byte[]> configBefore = configFiles(group.path());
+            GroupContext context;
+            ApplyState state;
+            try {
+                edit.run();
+                context = GroupContext.open(directory, true);
+                state = new ApplyState(context, false, switchoverPrimary);
+                List<String> removed = RemoveNodesPhase.removed(state).stream().map(io.tpa.model.DeployedNode::name).toList();
+                if (!removed.isEmpty()) {
+                    String question = "tpa " + command + " would remove " + String.join(", ", removed) + " and "
+                            + (removed.size() == 1 ? "its" : "their") + " data";
+                    if (!confirmation.confirm(question)) {
+                        throw new UserError(question + "; nothing changed: confirm with --yes");
+                    }
                 }
+            } catch (RuntimeException refused) {
+                configBefore.forEach((file, bytes) -> GroupDirectoryFiles.restore(file, bytes));
+                throw refused;
             }
             List<Action.Change> done = new ArrayList<>();
             ExecutorService executor = Steps.executor();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tpa.component.ComponentException;
 import io.tpa.component.EtcdKeys;
 import io.tpa.component.Patroni;
-import io.tpa.component.PatroniApi;
 import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
@@ -17,9 +16,8 @@ import java.util.Optional;
 
 /**
  * A cluster's dynamic configuration in the DCS, where Patroni keeps {@code standby_cluster} and the
- * permanent {@code slots}. Read from etcd; changed through the cluster's Patroni when one answers,
- * else in etcd directly (a former primary cluster that is down must learn it is a standby before it
- * starts again).
+ * permanent {@code slots}, read and changed in etcd directly (also while that cluster's Patroni is
+ * down: a former primary cluster must learn it is a standby before it starts again).
  */
 final class ClusterConfiguration {
     private ClusterConfiguration() {
@@ -49,22 +47,30 @@ final class ClusterConfiguration {
     }
 
     /**
-     * Merges a patch (null removes a key) through a node of the cluster whose Patroni answers, else (down, or
-     * without its DCS for a moment) in etcd directly: Patroni reads it there on its next cycle.
+     * Merges a patch (null removes a key) into the configuration in etcd; Patroni acts on it within one HA cycle.
+     * Read and written in etcd itself, whether the cluster's Patroni runs or not: Patroni's GET /config answers
+     * from its cached view of the DCS, so a read-merge-PUT through it right after another change can write back
+     * a stale configuration. Callers hold the group lock; Patroni itself writes this key only at bootstrap.
      */
     static void patch(ApplyState state, DeployedCluster cluster, JsonNode patch) {
-        for (DeployedNode node : cluster.nodes()) {
-            try {
-                state.patroni(node).patchConfiguration(patch);
-                return;
-            } catch (ComponentException e) {
-                // the next node, else etcd
-            }
-        }
         ObjectNode current = read(state, cluster).orElseThrow(() -> new ComponentException("cluster " + cluster.name()
                 + " has no dynamic configuration in etcd yet"));
-        PatroniApi.merge(current, patch);
+        merge(current, patch);
         etcd(state).put(key(state.context().deployment(), cluster), Json.JSON_LINE.apply(current).strip());
+    }
+
+    /** JSON merge patch (RFC 7386), as Patroni's own PATCH /config does it: objects merge, null removes, anything else replaces. */
+    static void merge(ObjectNode target, JsonNode patch) {
+        patch.fields().forEachRemaining(entry -> {
+            JsonNode value = entry.getValue();
+            if (value.isNull()) {
+                target.remove(entry.getKey());
+            } else if (value.isObject() && target.path(entry.getKey()).isObject()) {
+                merge((ObjectNode) target.get(entry.getKey()), value);
+            } else {
+                target.set(entry.getKey(), value.deepCopy());
+            }
+        });
     }
 
     /** True when the configuration makes the cluster a standby cluster (Patroni's own test: a host, port or restore command). */

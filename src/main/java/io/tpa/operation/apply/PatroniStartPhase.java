@@ -68,12 +68,33 @@ final class PatroniStartPhase implements Phase {
                     if (primaries) {
                         String log = NodeLayout.of(state.context().deployment().baseDirectory(), node.name()).logDirectory() + "/patroni.log";
                         Wait.until("for cluster " + cluster.name() + " to have a running primary", BOOTSTRAP,
-                                () -> state.health().leader(cluster).isPresent() ? null : lastLine(host, log));
+                                () -> {
+                                    if (state.health().leader(cluster).isPresent()) {
+                                        return null;
+                                    }
+                                    String last = lastLine(host, log);
+                                    if (last.contains("PatroniFatalException")) {
+                                        // Patroni gave up: say why now instead of waiting out the timeout.
+                                        throw new io.tpa.error.UserError(io.tpa.error.UserError.FAILED, node.name() + ": Patroni could not "
+                                                + "bootstrap the cluster (" + last + "); PostgreSQL said: " + lastPostgresError(host, node, state)
+                                                + "; fix the config and run `tpa apply` again");
+                                    }
+                                    return last;
+                                });
                     }
                 }));
             }
         }
         return actions;
+    }
+
+    /** The last FATAL or ERROR line PostgreSQL logged on a node, or a pointer to its logs. */
+    private static String lastPostgresError(Host host, DeployedNode node, ApplyState state) {
+        String directory = NodeLayout.of(state.context().deployment().baseDirectory(), node.name()).logDirectory();
+        io.tpa.host.CommandResult found = host.run(io.tpa.host.Command.of("sh", "-c",
+                "grep -hE 'FATAL|ERROR|PANIC' " + directory + "/postgresql-*.log 2>/dev/null | tail -1"));
+        String line = found.stdout().strip();
+        return line.isEmpty() ? "see " + directory : line;
     }
 
     /** The last line of a log, for a message that says what the service is stuck on. */

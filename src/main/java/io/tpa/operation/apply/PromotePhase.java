@@ -84,9 +84,14 @@ final class PromotePhase implements Phase {
         ObjectNode patch = Json.JSON.createObjectNode();
         patch.putNull("standby_cluster");
         ClusterConfiguration.patch(state, cluster, patch);
-        Wait.until("for cluster " + cluster.name() + " to have a writable primary on a new timeline", PROMOTED, () -> leaderStatus(state, cluster)
-                .map(status -> status.isPrimary() && status.timeline() > timeline ? null : "leader is " + status.role() + " on timeline " + status.timeline())
-                .orElse("no leader"));
+        Wait.until("for cluster " + cluster.name() + " to have a writable primary on a new timeline", PROMOTED, () -> {
+            Optional<MemberStatus> status = leaderStatus(state, cluster);
+            if (status.isEmpty()) {
+                return "no leader";
+            }
+            return status.get().isPrimary() && status.get().timeline() > timeline ? null
+                    : "leader is " + status.get().role() + " on timeline " + status.get().timeline();
+        });
     }
 
     private static Optional<MemberStatus> leaderStatus(ApplyState state, DeployedCluster cluster) {

@@ -2,9 +2,9 @@ package io.tpa.operation.audit;
 
 import io.tpa.component.ComponentException;
 import io.tpa.component.PatroniApi.MemberStatus;
+import io.tpa.host.Host;
 import io.tpa.host.HostException;
 import io.tpa.host.Platform;
-import io.tpa.model.Catalog;
 import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
 import io.tpa.model.Roles;
@@ -41,7 +41,6 @@ public final class Audit {
         Deployment deployment = access.deployment();
         GroupHealth health = access.health();
         Platform platform = Platforms.named(deployment.platform());
-        Catalog catalog = Catalog.load();
         String password = access.secrets().get(Roles.SUPERUSER);
         Map<String, CompletableFuture<NodeOutcome>> pending = new LinkedHashMap<>();
         for (DeployedNode node : deployment.nodes()) {
@@ -54,12 +53,15 @@ public final class Audit {
                 if (!member.get().isRunning()) {
                     return new NodeOutcome(node, role, Optional.empty(), "PostgreSQL is " + member.get().state());
                 }
+                Host host = platform.host(node.address());
                 try {
-                    NodeFacts facts = FactsReader.read(platform.host(node.address()), deployment, node, password,
-                            expectations(deployment, node, catalog, platform.host(node.address()).serviceUser()));
+                    NodeFacts facts = FactsReader.read(host, deployment, node, password,
+                            expectations(deployment, node, host.serviceUser()));
                     return new NodeOutcome(node, role, Optional.of(facts), null);
                 } catch (ComponentException | HostException e) {
                     return new NodeOutcome(node, role, Optional.empty(), e.getMessage());
+                } catch (RuntimeException e) {
+                    return new NodeOutcome(node, role, Optional.empty(), "could not read the node's facts: " + e);
                 }
             }));
         }
@@ -68,7 +70,7 @@ public final class Audit {
     }
 
     /** What tpa deployed for a node, for the checks that compare it with what runs. */
-    static Expectations expectations(Deployment deployment, DeployedNode node, Catalog catalog, String serviceUser) {
+    static Expectations expectations(Deployment deployment, DeployedNode node, String serviceUser) {
         String preload = node.parameters().getOrDefault("shared_preload_libraries", "");
         return new Expectations(serviceUser, Roles.SUPERUSER, Roles.REPLICATION, deployment.extensions(), preload, node.address(),
                 deployment.access().open());

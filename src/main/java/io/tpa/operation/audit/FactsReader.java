@@ -76,8 +76,7 @@ final class FactsReader {
             databases.add(database(json(Postgres.query(host, deployment, node, superuserPassword, name.asText(), DATABASE_QUERY))));
         }
         Map<String, String> settings = settings(server);
-        String currentLogFile = server.path("current_logfile").isTextual() ? server.path("current_logfile").asText() : null;
-        Map<String, FileStatus> files = FileStatus.of(host, filesToCheck(settings, currentLogFile));
+        Map<String, FileStatus> files = FileStatus.of(host, filesToCheck(settings, text(server, "current_logfile")));
         String versionFile = Optional.ofNullable(settings.get("data_directory"))
                 .flatMap(directory -> host.readFile(directory + "/PG_VERSION")).orElse(null);
         return facts(node.name(), server, databases, files, versionFile, expected);

@@ -136,6 +136,13 @@ public final class Clusters {
                     + String.join(", ", others) + " replicate from it; promote another cluster first (`tpa cluster promote "
                     + directory + " " + others.get(0) + "`), then remove it");
         }
+        List<String> members = cluster.nodes().stream().filter(DeployedNode::etcdMember).map(DeployedNode::name).toList();
+        if (!members.isEmpty()) {
+            // Patroni 3.0.2 reads etcd3.hosts only when it starts: moving the members away would cut every node off its DCS.
+            throw new UserError(UserError.FAILED, "cluster " + name + " runs the group's etcd member" + (members.size() == 1 ? " " : "s ")
+                    + String.join(", ", members) + " (it was the primary cluster when the group was created); tpa cannot move etcd "
+                    + "members yet without cutting Patroni off its DCS, so this cluster cannot be removed yet");
+        }
         DeployedCluster primary = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst().orElseThrow();
         List<String> services = new ArrayList<>();
         cluster.nodes().forEach(node -> {
