@@ -22,9 +22,13 @@ final class ConnectStringCommand implements Runnable {
     @Option(names = "--show-password", description = "Put the password into the URI.")
     boolean showPassword;
 
+    @Option(names = "--user", defaultValue = "postgres", description = "app (applications: database app) or postgres "
+            + "(administration; default: ${DEFAULT-VALUE}).")
+    String user;
+
     @Override
     public void run() {
-        String uri = Connect.uri(group.directory, role(role), showPassword);
+        String uri = Connect.uri(group.directory, role(role), user, showPassword);
         System.out.print(output.json ? Json.write(Map.of("uri", uri, "role", role)) : uri + "\n");
     }
 

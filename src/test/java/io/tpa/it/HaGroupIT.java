@@ -202,6 +202,9 @@ class HaGroupIT {
         Tpa.Result withPassword = group.tpa("connect-string", "--show-password");
         Tpa.Result viaUri = Tpa.exec(List.of("psql", withPassword.stdout().strip(), "-Atc", "SELECT pg_is_in_recovery()"), 30);
         assertThat(viaUri.stdout().strip()).as(viaUri.output()).isEqualTo("f");
+        Tpa.Result application = group.tpa("connect-string", "--user", "app", "--show-password");
+        Tpa.Result asApp = Tpa.exec(List.of("psql", application.stdout().strip(), "-Atc", "SELECT current_user || '@' || current_database()"), 30);
+        assertThat(asApp.stdout().strip()).as(asApp.output()).isEqualTo("app@app");
     }
 
     @Test

@@ -30,21 +30,33 @@ public final class Connect {
      * for, so the URI keeps working after a failover.
      */
     public static String uri(Path directory, Role role, boolean withPassword) {
+        return uri(directory, role, Roles.SUPERUSER, withPassword);
+    }
+
+    /**
+     * @param login the role to log in as: the superuser (database postgres) or the application role (database app)
+     */
+    public static String uri(Path directory, Role role, String login, boolean withPassword) {
+        if (!login.equals(Roles.SUPERUSER) && !login.equals(Roles.APPLICATION)) {
+            throw new UserError("--user " + login + ": choose " + Roles.APPLICATION + " (applications) or " + Roles.SUPERUSER
+                    + " (administration)");
+        }
         Deployment deployment = GroupAccess.applied(directory);
         DeployedCluster cluster = deployment.clusters().get(0);
         String hosts = cluster.nodes().stream().map(n -> n.address() + ":" + Deployment.POSTGRES_PORT).collect(Collectors.joining(","));
-        String user = Roles.SUPERUSER;
+        String user = login;
         if (withPassword) {
-            String password = new GroupDirectory(directory).secrets().get(Roles.SUPERUSER);
+            String password = new GroupDirectory(directory).secrets().get(login);
             user += ":" + URLEncoder.encode(password, StandardCharsets.UTF_8);
         }
+        String database = login.equals(Roles.APPLICATION) ? Roles.APPLICATION_DATABASE : "postgres";
         String attributes = switch (role) {
             case PRIMARY -> "read-write";
             case REPLICA -> "prefer-standby";
             case ANY -> "any";
         };
         String caFile = new GroupDirectory(directory).caCertificateFile().toString();
-        return "postgresql://" + user + "@" + hosts + "/postgres?target_session_attrs=" + attributes
+        return "postgresql://" + user + "@" + hosts + "/" + database + "?target_session_attrs=" + attributes
                 + "&sslmode=verify-full&sslrootcert=" + URLEncoder.encode(caFile, StandardCharsets.UTF_8) + "&connect_timeout=5";
     }
 
