@@ -20,5 +20,5 @@ echo
 echo
 echo "Connect:"
 echo "  $tpa psql $group                      # psql on the primary"
-echo "  $tpa connect-string $group            # libpq URI for applications (add --show-password)"
+echo "  $tpa connect-string $group --user app # libpq URI for applications (add --show-password)"
 echo "  $tpa destroy $group --yes             # remove the group"
