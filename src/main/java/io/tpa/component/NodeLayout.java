@@ -13,6 +13,14 @@ public record NodeLayout(String directory) {
         return directory + "/pgdata";
     }
 
+    /**
+     * A data directory brought in from another group by {@code tpa fork}, waiting for the node's first start:
+     * Patroni's bootstrap moves it to {@link #dataDirectory()}.
+     */
+    public String stagedDataDirectory() {
+        return directory + "/forked-pgdata";
+    }
+
     public String etcdDataDirectory() {
         return directory + "/etcd";
     }

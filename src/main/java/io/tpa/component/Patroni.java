@@ -21,6 +21,8 @@ public final class Patroni {
     static final int TTL_SECONDS = 15;
     static final int LOOP_WAIT_SECONDS = 3;
     static final int RETRY_TIMEOUT_SECONDS = 5;
+    /** The name of Patroni's custom bootstrap method for a node forked from another group. */
+    public static final String FORK_BOOTSTRAP = "fork";
 
     private Patroni() {
     }
@@ -88,6 +90,24 @@ public final class Patroni {
      */
     public static String config(Deployment deployment, DeployedNode node, Map<String, String> passwords,
                                 List<String> clientAddresses, Catalog catalog) {
+        return config(deployment, node, passwords, clientAddresses, catalog, false);
+    }
+
+    /**
+     * Patroni's configuration file for a node; with {@code fromStagedData}, for a node whose first start bootstraps its
+     * cluster from a data directory {@code tpa fork} staged ({@link NodeLayout#stagedDataDirectory()}) instead of initdb.
+     *
+     * <p>That bootstrap is Patroni's custom bootstrap method {@value #FORK_BOOTSTRAP}: its command moves the staged
+     * directory into place; {@code recovery_conf} (a {@code restore_command} that finds nothing, so no standby.signal and
+     * no primary_conninfo) makes PostgreSQL replay the WAL it has, end recovery and promote itself on a new timeline.
+     * Until Patroni has set the group's own passwords on the superuser, replication and rewind roles (it does so once
+     * recovery ends), a custom bootstrap lets only the superuser and replication role in without a password; Patroni and
+     * its replication checks then connect through the node's Unix socket ({@code use_unix_socket},
+     * {@code use_unix_socket_repl}), so that trust covers only the socket directory, which only the service user may
+     * enter, and no TCP address. Afterwards Patroni puts the group's pg_hba back.
+     */
+    public static String config(Deployment deployment, DeployedNode node, Map<String, String> passwords,
+                                List<String> clientAddresses, Catalog catalog, boolean fromStagedData) {
         DeployedCluster cluster = deployment.cluster(node.cluster()).orElseThrow();
         NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
         Map<String, Object> root = new LinkedHashMap<>();
@@ -119,6 +139,8 @@ public final class Patroni {
         dcs.put("loop_wait", LOOP_WAIT_SECONDS);
         dcs.put("retry_timeout", RETRY_TIMEOUT_SECONDS);
         dcs.put("maximum_lag_on_failover", 1048576);
+        // synchronous: true: a commit returns once a synchronous replica has it, and Patroni promotes only that replica.
+        dcs.put("synchronous_mode", deployment.synchronous());
         dcs.put("postgresql", Map.of(
                 "use_pg_rewind", true,
                 "use_slots", true,
@@ -132,9 +154,17 @@ public final class Patroni {
         if (!slots.isEmpty()) {
             dcs.put("slots", slots);
         }
-        root.put("bootstrap", Map.of(
-                "dcs", dcs,
-                "initdb", List.of(Map.of("encoding", "UTF8"), Map.of("locale", "C.UTF-8"), "data-checksums")));
+        Map<String, Object> bootstrap = new LinkedHashMap<>();
+        bootstrap.put("dcs", dcs);
+        bootstrap.put("initdb", List.of(Map.of("encoding", "UTF8"), Map.of("locale", "C.UTF-8"), "data-checksums"));
+        if (fromStagedData) {
+            bootstrap.put("method", FORK_BOOTSTRAP);
+            bootstrap.put(FORK_BOOTSTRAP, Map.of(
+                    "command", "/bin/mv -T " + shellQuoted(layout.stagedDataDirectory()) + " " + shellQuoted(layout.dataDirectory()),
+                    "no_params", true,
+                    "recovery_conf", Map.of("restore_command", "/bin/false")));
+        }
+        root.put("bootstrap", bootstrap);
 
         Map<String, Object> parameters = new LinkedHashMap<>(node.parameters());
         parameters.put("unix_socket_directories", layout.runDirectory());
@@ -161,9 +191,18 @@ public final class Patroni {
         postgresql.put("pg_hba", hba(deployment, clientAddresses));
         postgresql.put("create_replica_methods", List.of("basebackup"));
         postgresql.put("basebackup", List.of(Map.of("checkpoint", "fast")));
+        if (fromStagedData) {
+            postgresql.put("use_unix_socket", true);
+            postgresql.put("use_unix_socket_repl", true);
+        }
         root.put("postgresql", postgresql);
         root.put("tags", Map.of("nofailover", !node.promotable(), "noloadbalance", false, "clonefrom", false, "nosync", false));
         return "# Written by tpa from the group's tpa.yml; changes made here are overwritten.\n" + Json.writeYaml(root);
+    }
+
+    /** A word for Patroni's command line (split as a POSIX shell would, never run by one). */
+    private static String shellQuoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     private static Map<String, String> withAll(Map<String, String> first, Map<String, String> second) {

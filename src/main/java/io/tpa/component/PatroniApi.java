@@ -86,6 +86,13 @@ public final class PatroniApi {
         expectSuccess("PUT /config", http.send("PUT", url("/config"), Json.write(configuration), Duration.ofSeconds(10), true));
     }
 
+    /** Turns Patroni's synchronous_mode on or off in the cluster's dynamic configuration, keeping everything else. */
+    public void setSynchronousMode(boolean on) {
+        com.fasterxml.jackson.databind.node.ObjectNode configuration = (com.fasterxml.jackson.databind.node.ObjectNode) dynamicConfiguration();
+        configuration.put("synchronous_mode", on);
+        expectSuccess("PUT /config", http.send("PUT", url("/config"), Json.write(configuration), Duration.ofSeconds(10), true));
+    }
+
     /**
      * Asks the leader to hand over to a candidate; Patroni answers once the candidate leads (or
      * the switchover failed).

@@ -11,6 +11,8 @@ public final class Defaults {
     public static final String PLATFORM = "local";
     /** No compliance policy: tpa's secure defaults, without the extra logging and pgAudit of {@code compliance: cis}. */
     public static final String COMPLIANCE = "none";
+    /** Asynchronous replication: Patroni's synchronous_mode is off unless {@code synchronous: true}. */
+    public static final boolean SYNCHRONOUS = false;
 
     private Defaults() {
     }
@@ -26,7 +28,8 @@ public final class Defaults {
                 new DefaultsSpec(defaultSize),
                 clusters,
                 spec.access() == null ? AccessSpec.PRIVATE : new AccessSpec(spec.access().networks(), spec.access().open()),
-                spec.compliance() == null ? COMPLIANCE : spec.compliance());
+                spec.compliance() == null ? COMPLIANCE : spec.compliance(),
+                spec.synchronous() == null ? SYNCHRONOUS : spec.synchronous());
     }
 
     private static PostgresSpec resolve(PostgresSpec postgres, Catalog catalog) {

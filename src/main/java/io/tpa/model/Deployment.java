@@ -22,7 +22,9 @@ public record Deployment(
         @JsonProperty("postgres_version") int postgresVersion,
         List<String> extensions,
         List<DeployedCluster> clusters,
-        AccessSpec access) {
+        AccessSpec access,
+        /** Patroni's synchronous_mode: a commit returns once a synchronous replica has it too ({@code synchronous: true}). */
+        boolean synchronous) {
 
     public static final int FORMAT_VERSION = 1;
     public static final int POSTGRES_PORT = 5432;
@@ -34,6 +36,12 @@ public record Deployment(
         extensions = List.copyOf(extensions);
         clusters = List.copyOf(clusters);
         access = access == null ? AccessSpec.PRIVATE : access;
+    }
+
+    /** An asynchronous deployment (records written before {@code synchronous} existed read as asynchronous). */
+    public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
+                      List<String> extensions, List<DeployedCluster> clusters, AccessSpec access) {
+        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, false);
     }
 
     @JsonIgnore

@@ -15,19 +15,25 @@ public record GroupSpec(
         DefaultsSpec defaults,
         List<ClusterSpec> clusters,
         AccessSpec access,
-        String compliance) {
+        String compliance,
+        Boolean synchronous) {
 
     public GroupSpec {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
     }
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters) {
-        this(name, platform, postgres, defaults, clusters, null, null);
+        this(name, platform, postgres, defaults, clusters, null, null, null);
     }
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
                      AccessSpec access) {
         this(name, platform, postgres, defaults, clusters, access, null);
+    }
+
+    public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
+                     AccessSpec access, String compliance) {
+        this(name, platform, postgres, defaults, clusters, access, compliance, null);
     }
 
     public ClusterSpec primaryCluster() {

@@ -62,7 +62,8 @@ public final class Resolver {
                     primary, clusterParameters, nodes));
         }
         return new Deployment(Deployment.FORMAT_VERSION, spec.name(), key, platform.name(),
-                platform.baseDirectory(key), spec.postgres().version(), extensions, clusters, spec.access());
+                platform.baseDirectory(key), spec.postgres().version(), extensions, clusters, spec.access(),
+                Boolean.TRUE.equals(spec.synchronous()));
     }
 
     /**

@@ -31,12 +31,19 @@ final class DynamicConfigurationPhase implements Phase {
             if (leader.isEmpty()) {
                 continue; // not bootstrapped yet: the bootstrap configuration carries the parameters
             }
-            JsonNode current;
+            JsonNode configuration;
             try {
-                current = state.patroni(leader.get()).dynamicConfiguration().path("postgresql").path("parameters");
+                configuration = state.patroni(leader.get()).dynamicConfiguration();
             } catch (ComponentException e) {
                 continue;
             }
+            boolean synchronous = state.context().deployment().synchronous();
+            if (configuration.path("synchronous_mode").asBoolean(false) != synchronous) {
+                DeployedNode target = leader.get();
+                actions.add(new Action(title(), cluster.name(), "set synchronous_mode " + synchronous, false,
+                        () -> state.patroni(target).setSynchronousMode(synchronous)));
+            }
+            JsonNode current = configuration.path("postgresql").path("parameters");
             Map<String, String> changes = new TreeMap<>();
             cluster.parameters().forEach((name, value) -> {
                 if (!current.path(name).asText().equals(value)) {

@@ -34,9 +34,12 @@ final class PatroniConfigPhase implements Phase {
         List<Action> actions = new ArrayList<>();
         for (DeployedNode node : state.context().deployment().nodes()) {
             Host host = state.context().host(node);
-            String path = NodeLayout.of(state.context().deployment().baseDirectory(), node.name()).patroniConfig();
+            NodeLayout layout = NodeLayout.of(state.context().deployment().baseDirectory(), node.name());
+            String path = layout.patroniConfig();
+            // A node forked from another group (tpa fork) bootstraps from its staged data until that is in place.
+            boolean fromStagedData = host.exists(layout.stagedDataDirectory()) && !host.exists(layout.dataDirectory() + "/PG_VERSION");
             String wanted = Patroni.config(state.context().deployment(), node, state.context().secrets(),
-                    state.context().platform().clientAddresses(), state.context().catalog());
+                    state.context().platform().clientAddresses(), state.context().catalog(), fromStagedData);
             Optional<String> current = host.readFile(path);
             if (current.isPresent() && current.get().equals(wanted)) {
                 continue;

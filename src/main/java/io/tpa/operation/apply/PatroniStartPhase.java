@@ -52,7 +52,10 @@ final class PatroniStartPhase implements Phase {
                 boolean initialized = host.exists(NodeLayout.of(state.context().deployment().baseDirectory(), node.name())
                         .dataDirectory() + "/PG_VERSION");
                 boolean standby = primaries && !cluster.primaryCluster();
+                boolean forked = primaries && !initialized && host.exists(NodeLayout.of(state.context().deployment().baseDirectory(),
+                        node.name()).stagedDataDirectory());
                 String description = "start Patroni" + (initialized ? "" : standby ? " (standby leader: clone from the primary cluster)"
+                        : forked ? " (bootstrap from the forked data: promote on a new timeline)"
                         : primaries ? " (bootstrap a new cluster)" : " (clone from the primary)");
                 actions.add(new Action(title(), node.name(), description, false, () -> {
                     if (standby) {

@@ -48,7 +48,7 @@ final class RecordPhase implements Phase {
                 .orElse(cluster)).toList();
         return clusters.equals(deployment.clusters()) ? deployment : new Deployment(deployment.formatVersion(), deployment.group(),
                 deployment.key(), deployment.platform(), deployment.baseDirectory(), deployment.postgresVersion(), deployment.extensions(),
-                clusters, deployment.access());
+                clusters, deployment.access(), deployment.synchronous());
     }
 
     /**
@@ -63,6 +63,7 @@ final class RecordPhase implements Phase {
                         .orElse(node)).toList(),
                 cluster.name().equals(fencedCluster))).toList();
         return new Deployment(deployment.formatVersion(), deployment.group(), deployment.key(), deployment.platform(),
-                deployment.baseDirectory(), deployment.postgresVersion(), deployment.extensions(), clusters, deployment.access());
+                deployment.baseDirectory(), deployment.postgresVersion(), deployment.extensions(), clusters, deployment.access(),
+                deployment.synchronous());
     }
 }

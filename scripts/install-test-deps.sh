@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what scripts/test-hosts.sh needs to make test hosts: sshd for each host, ip for the
+# namespaces, veths and bridge, and nftables for the firewall tests. Debian 12 packages.
+# Package scripts may not start services: an sshd of this machine's own is not wanted.
+set -euo pipefail
+
+packages=(openssh-server openssh-client iproute2 nftables util-linux)
+
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-test-deps: every package is installed"
+  exit 0
+fi
+echo "install-test-deps: installing ${missing[*]}"
+
+policy=/usr/sbin/policy-rc.d
+own_policy=false
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+  "${sudo[@]}" chmod 755 "$policy"
+  own_policy=true
+fi
+cleanup() { if $own_policy; then "${sudo[@]}" rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-test-deps: done"
