@@ -58,7 +58,7 @@ create() {
   parse_prefix "$@"
   [[ "$count" =~ ^[0-9]+$ ]] && [ "$count" -ge 1 ] && [ "$count" -le 50 ] || die "N must be between 1 and 50"
   [ "$(id -u)" -eq 0 ] || die "run as root"
-  for tool in ip unshare ssh-keygen nsenter findmnt; do
+  for tool in ip unshare ssh-keygen findmnt setsid; do
     command -v "$tool" >/dev/null || die "$tool is missing (scripts/install-test-deps.sh installs it)"
   done
   [ -x /usr/sbin/sshd ] || die "/usr/sbin/sshd is missing (scripts/install-test-deps.sh installs openssh-server)"

@@ -84,9 +84,9 @@ final class TestHosts implements AutoCloseable {
         return STATE.resolve("known_hosts");
     }
 
-    /** Runs a shell command on a host as root, over SSH with the system client. */
+    /** Runs a shell command on a host as root, over SSH with the system client (this machine's ssh_config ignored). */
     Result ssh(Host host, String command) {
-        return run(30, "ssh", "-i", identityFile().toString(),
+        return run(30, "ssh", "-F", "/dev/null", "-i", identityFile().toString(),
                 "-o", "UserKnownHostsFile=" + knownHosts(), "-o", "StrictHostKeyChecking=yes",
                 "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "ServerAliveInterval=5", "-o", "LogLevel=ERROR",
                 "root@" + host.address(), command);

@@ -61,7 +61,7 @@ class TestHostsIT {
                         "exec 3<>/dev/tcp/" + other.address() + "/22 && head -c 7 <&3");
                 assertThat(banner.output()).as(banner.output()).isEqualTo("SSH-2.0");
             }
-            TestHosts.Result hop = testHosts.ssh(first, "ssh -i " + testHosts.identityFile() + " -o UserKnownHostsFile="
+            TestHosts.Result hop = testHosts.ssh(first, "ssh -F /dev/null -i " + testHosts.identityFile() + " -o UserKnownHostsFile="
                     + testHosts.knownHosts() + " -o StrictHostKeyChecking=yes -o BatchMode=yes root@" + second.name() + " hostname");
             assertThat(hop.output().trim()).as(hop.output()).isEqualTo(second.name());
 
