@@ -32,6 +32,7 @@ final class ChaosWriter implements AutoCloseable {
     private final List<Commit> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong lastFailure = new AtomicLong();
+    private final List<Long> failures = new CopyOnWriteArrayList<>();
     private final Thread thread;
 
     ChaosWriter(TestGroup group, String table, int maximumSeconds) throws SQLException {
@@ -72,7 +73,9 @@ final class ChaosWriter implements AutoCloseable {
                 close(connection);
                 connection = null;
                 next++; // an unacknowledged id may or may not have committed: never reuse it
-                lastFailure.set(System.nanoTime());
+                long now = System.nanoTime();
+                lastFailure.set(now);
+                failures.add(now);
                 pause();
             }
         }
@@ -90,6 +93,11 @@ final class ChaosWriter implements AutoCloseable {
     /** When the last attempt failed ({@link System#nanoTime}), 0 if none did. */
     long lastFailure() {
         return lastFailure.get();
+    }
+
+    /** When the first attempt at or after {@code since} failed ({@link System#nanoTime}). */
+    Optional<Long> firstFailureSince(long since) {
+        return failures.stream().filter(at -> at >= since).findFirst();
     }
 
     /** The first commit acknowledged at or after {@code since}, by {@code server} (any server when null). */
