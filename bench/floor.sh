@@ -358,6 +358,7 @@ all_streaming() {
 
 echo "floor: $N node(s), $ETCD_MEMBERS etcd member(s), addresses $NET.1-$N, TLS $([ "$TLS" = 1 ] && echo on || echo off)," \
   "ttl $TTL, loop_wait $LOOP_WAIT, retry_timeout $RETRY_TIMEOUT, wal_retrieve_retry_interval $WAL_RETRY, under $WORK"
+log "setup: certificates, directories and configuration written"
 for i in $(seq 1 "$ETCD_MEMBERS"); do start_etcd "$i"; done
 until_ok 60 "etcd members to be healthy" etcd_healthy
 log "etcd: members healthy"

@@ -115,7 +115,28 @@ steps() {
     END { printf "etcd %s / primary %s / replicas %s / healthy %s", etcd, prim, repl, total }' "$1"
 }
 
-declare -a W3=() W9=() VERSION=() A3=() NOOP=() STATUS=() A9=() F3=() F9=() D3=() D9=() STEPS3=() STEPS9=() FSTEPS3=() FSTEPS9=()
+# Each phase of an apply as "phase GAP+TOOK": seconds between the end of the phase before and the
+# start of this one (planning, waits between phases: the gap before roles is the wait for every
+# replica to stream), then from its first action's start to its last action's end.
+breakdown() {
+  awk '
+    /^\[ *[0-9.]+s\]/ {
+      t = $0; sub(/^\[ */, "", t); sub(/s\].*/, "", t)
+      d = 0; if (match($0, /\(([0-9.]+)s\)$/)) d = substr($0, RSTART + 1, RLENGTH - 3)
+      ph = $0; sub(/^\[[^]]*\] +[^ ]+ +/, "", ph); sub(/  .*/, "", ph); gsub(/ /, "-", ph)
+      if (!(ph in first)) { order[++n] = ph; first[ph] = t - d; last[ph] = t }
+      if (t - d < first[ph]) first[ph] = t - d
+      if (t > last[ph]) last[ph] = t
+    }
+    /^Applied .* in [0-9.]+ s/ { for (i = 1; i <= NF; i++) if ($i == "in") total = $(i + 1) }
+    END {
+      prev = 0
+      for (i = 1; i <= n; i++) { p = order[i]; printf "%s %.2f+%.2f, ", p, first[p] - prev, last[p] - first[p]; prev = last[p] }
+      printf "total %s", total
+    }' "$1"
+}
+
+declare -a BREAK3=() BREAK9=() W3=() W9=() VERSION=() A3=() NOOP=() STATUS=() A9=() F3=() F9=() D3=() D9=() STEPS3=() STEPS9=() FSTEPS3=() FSTEPS9=()
 
 floor() {
   local n=$1 log=$2 wake=${3:-0}
@@ -156,7 +177,7 @@ for r in $(seq 1 "$RUNS"); do
   g=$WORK/groups/b3-$r
   "${TPA_CMD[@]}" init "$g" --name "bench3-r$r" --replicas 2 >"$L/init3.log" 2>&1
   GROUPS_LEFT+=("$g")
-  t=$(timed "$L/apply3.log" "${TPA_CMD[@]}" apply "$g"); A3+=("$t"); STEPS3+=("$(steps "$L/apply3.log")")
+  t=$(timed "$L/apply3.log" "${TPA_CMD[@]}" apply "$g"); A3+=("$t"); STEPS3+=("$(steps "$L/apply3.log")"); BREAK3+=("$(breakdown "$L/apply3.log")")
   echo "round $r: apply 3 nodes ${t} s  ($(steps "$L/apply3.log"))"
   t=$(timed "$L/noop3.log" "${TPA_CMD[@]}" apply "$g"); NOOP+=("$t")
   grep -q '^No changes' "$L/noop3.log" || { echo "run.sh: the re-apply was not a no-op:" >&2; cat "$L/noop3.log" >&2; exit 1; }
@@ -180,7 +201,7 @@ for r in $(seq 1 "$RUNS"); do
     g=$WORK/groups/b9-$r
     "${TPA_CMD[@]}" init "$g" --name "bench9-r$r" --replicas 8 >"$L/init9.log" 2>&1
     GROUPS_LEFT+=("$g")
-    t=$(timed "$L/apply9.log" "${TPA_CMD[@]}" apply "$g"); A9+=("$t"); STEPS9+=("$(steps "$L/apply9.log")")
+    t=$(timed "$L/apply9.log" "${TPA_CMD[@]}" apply "$g"); A9+=("$t"); STEPS9+=("$(steps "$L/apply9.log")"); BREAK9+=("$(breakdown "$L/apply9.log")")
     echo "round $r: apply 9 nodes ${t} s  ($(steps "$L/apply9.log"))"
     t=$(timed "$L/destroy9.log" "${TPA_CMD[@]}" destroy "$g" --yes); D9+=("$t"); forget "$g"
     echo "round $r: destroy 9 nodes ${t} s"
@@ -203,6 +224,12 @@ echo
 echo "Per-step finish times of each apply (seconds since apply started):"
 for i in "${!STEPS3[@]}"; do echo "  3 nodes, round $((i + 1)): ${STEPS3[$i]}"; done
 for i in "${!STEPS9[@]}"; do echo "  9 nodes, round $((i + 1)): ${STEPS9[$i]}"; done
+echo
+echo "Phases of each apply (phase GAP+TOOK: seconds waited before the phase started, then taken by it):"
+for i in "${!BREAK3[@]}"; do echo "  3 nodes, round $((i + 1)): ${BREAK3[$i]}"; done
+for i in "${!BREAK9[@]}"; do echo "  9 nodes, round $((i + 1)): ${BREAK9[$i]}"; done
+echo
+echo "Steps of each floor (seconds since it started):"
 for i in "${!FSTEPS3[@]}"; do echo "  floor 3, round $((i + 1)): ${FSTEPS3[$i]}"; done
 for i in "${!FSTEPS9[@]}"; do echo "  floor 9, round $((i + 1)): ${FSTEPS9[$i]}"; done
 echo
