@@ -96,7 +96,7 @@ public final class SupervisorServiceManager implements ServiceManager {
         if (names.isEmpty()) {
             return;
         }
-        control("reread");
+        // `update` re-reads the configuration itself, then adds, changes or removes what it names.
         List<String> update = new ArrayList<>(List.of("update"));
         update.addAll(names);
         checkControl(update.toArray(String[]::new));

@@ -41,6 +41,7 @@ final class PatroniStartPhase implements Phase {
     @Override
     public List<Action> plan(ApplyState state) {
         List<Action> actions = new ArrayList<>();
+        java.util.Map<String, List<Start>> replicas = new java.util.LinkedHashMap<>();
         for (DeployedCluster cluster : state.context().deployment().clusters()) {
             List<DeployedNode> nodes = primaries ? List.of(cluster.primaryNode()) : cluster.replicas();
             for (DeployedNode node : nodes) {
@@ -57,6 +58,11 @@ final class PatroniStartPhase implements Phase {
                 String description = "start Patroni" + (initialized ? "" : standby ? " (standby leader: clone from the primary cluster)"
                         : forked ? " (bootstrap from the forked data: promote on a new timeline)"
                         : primaries ? " (bootstrap a new cluster)" : " (clone from the primary)");
+                if (!primaries) {
+                    // Replicas start together, one supervisor call per host: they clone in parallel.
+                    replicas.computeIfAbsent(host.name(), name -> new ArrayList<>()).add(new Start(node, definition, description));
+                    continue;
+                }
                 actions.add(new Action(title(), node.name(), description, false, () -> {
                     if (standby) {
                         // A standby leader clones from the primary cluster: it starts once that cluster has a leader.
@@ -88,7 +94,19 @@ final class PatroniStartPhase implements Phase {
                 }));
             }
         }
+        for (List<Start> starts : replicas.values()) {
+            String targets = String.join(",", starts.stream().map(start -> start.node().name()).toList());
+            List<String> descriptions = starts.stream().map(Start::description).distinct().toList();
+            actions.add(new Action(title(), targets, descriptions.size() == 1 ? descriptions.get(0) : "start Patroni", false, () -> {
+                state.services(starts.get(0).node()).apply(starts.stream().map(Start::definition).toList());
+                starts.forEach(start -> state.markStarted(start.node()));
+            }));
+        }
         return actions;
+    }
+
+    /** A replica to start, with the definition and the words for the plan. */
+    private record Start(DeployedNode node, ServiceDefinition definition, String description) {
     }
 
     /** The last FATAL or ERROR line PostgreSQL logged on a node, or a pointer to its logs. */
