@@ -26,10 +26,14 @@ final class ApplyCommand implements Runnable {
     @Option(names = {"-y", "--yes"}, description = "Confirm destructive changes (removing nodes and their data) without asking.")
     boolean yes;
 
+    @Option(names = "--trust-new-hosts", description = "On the ssh platform: accept the host key of a server not in the group's known_hosts yet, "
+            + "and record it there (trust on first use). A key that differs from the recorded one is always refused.")
+    boolean trustNewHosts;
+
     @Override
     public void run() {
         ApplyListener listener = output.json ? new JsonEvents() : quiet ? ApplyListener.SILENT : new ProgressLines();
-        ApplyResult result = Apply.apply(group.directory, listener, confirmation(yes));
+        ApplyResult result = Apply.apply(group.directory, listener, confirmation(yes), trustNewHosts);
         if (output.json) {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("event", "result");

@@ -19,10 +19,15 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     JsonOption output;
 
+    @picocli.CommandLine.Option(names = "--trust-new-hosts", description = "On the ssh platform: accept the host key of a server not in the "
+            + "group's known_hosts yet, and record it there (trust on first use). A key that differs from the recorded one is always refused.")
+    boolean trustNewHosts;
+
     /** The plan as text (one line per step per node, "-" for destructive ones) or JSON. */
     static void print(Plan plan, boolean json) {
         if (json) {
-            System.out.print(Json.write(Map.of("group", plan.group(), "changed", plan.hasChanges(), "changes", plan.changes())));
+            System.out.print(Json.write(Map.of("group", plan.group(), "changed", plan.hasChanges(), "changes", plan.changes(),
+                    "notes", plan.notes())));
         } else if (!plan.hasChanges()) {
             System.out.println("No changes: group " + plan.group() + " matches its config.");
         } else {
@@ -32,13 +37,16 @@ final class PlanCommand implements Callable<Integer> {
                 System.out.printf("  %s %-22s %-12s %s%n", change.destructive() ? "-" : "+", change.phase(), change.target(), change.action());
             }
         }
+        if (!json) {
+            plan.notes().forEach(note -> System.out.println("Note: " + note));
+        }
     }
 
     @Override
     public Integer call() {
         Plan plan;
         try {
-            plan = Apply.plan(group.directory);
+            plan = Apply.plan(group.directory, trustNewHosts);
         } catch (UserError error) {
             // plan's exit codes follow terraform's -detailed-exitcode: 2 means "changes pending", so every error is 1.
             throw new UserError(UserError.FAILED, error.getMessage(), error);

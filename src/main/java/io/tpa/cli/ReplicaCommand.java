@@ -28,12 +28,20 @@ final class ReplicaCommand {
         @Option(names = "--size", description = "A size from the catalog (default: the group's default size).")
         String size;
 
+        @Option(names = "--host", description = "On the ssh platform (required there): the address or DNS name of the server it runs on.")
+        String host;
+
+        @Option(names = "--trust-new-hosts", description = "On the ssh platform: accept the host key of a server not in the group's "
+                + "known_hosts yet, and record it there (trust on first use).")
+        boolean trustNewHosts;
+
         @Option(names = "--dry-run", description = "Show the config change and the plan; change nothing.")
         boolean dryRun;
 
         @Override
         public void run() {
-            ConfigChangeOutput.print(Replicas.add(group.directory, cluster, name, size, dryRun, listener(output)), output.json);
+            ConfigChangeOutput.print(Replicas.add(group.directory, new Replicas.NewReplica(cluster, name, size, host), trustNewHosts, dryRun,
+                    listener(output)), output.json);
         }
     }
 

@@ -18,9 +18,28 @@ import java.util.Map;
  * leader lock in etcd and fails over. tpa writes its configuration and talks to its REST API.
  */
 public final class Patroni {
-    static final int TTL_SECONDS = 15;
-    static final int LOOP_WAIT_SECONDS = 3;
-    static final int RETRY_TIMEOUT_SECONDS = 5;
+    /**
+     * Patroni's HA cycle for a {@code failover} profile. A dead primary's leader lock expires after
+     * {@code ttl} seconds; replicas look every {@code loopWait} seconds; Patroni requires
+     * {@code loopWait + 2 * retryTimeout <= ttl}.
+     */
+    public record Timing(int ttl, int loopWait, int retryTimeout) {
+        public static final Timing STANDARD = new Timing(15, 3, 5);
+        public static final Timing FAST = new Timing(6, 1, 2);
+
+        public static Timing of(String profile) {
+            return "fast".equals(profile) ? FAST : STANDARD;
+        }
+
+        /** The dynamic configuration keys, as Patroni names them. */
+        public Map<String, Integer> settings() {
+            Map<String, Integer> settings = new LinkedHashMap<>();
+            settings.put("ttl", ttl);
+            settings.put("loop_wait", loopWait);
+            settings.put("retry_timeout", retryTimeout);
+            return settings;
+        }
+    }
     /** The name of Patroni's custom bootstrap method for a node forked from another group. */
     public static final String FORK_BOOTSTRAP = "fork";
 
@@ -133,11 +152,8 @@ public final class Patroni {
                 "key", tls + "/server.key"));
 
         Map<String, Object> dcs = new LinkedHashMap<>();
-        // A short HA cycle: a dead primary's lock expires after 15 s, replicas act within 3 s of a change
-        // (new replicas get their slots sooner too). Patroni requires loop_wait + 2 * retry_timeout <= ttl.
-        dcs.put("ttl", TTL_SECONDS);
-        dcs.put("loop_wait", LOOP_WAIT_SECONDS);
-        dcs.put("retry_timeout", RETRY_TIMEOUT_SECONDS);
+        // The HA cycle of the failover profile: see Timing.
+        dcs.putAll(Timing.of(deployment.failover()).settings());
         dcs.put("maximum_lag_on_failover", 1048576);
         // synchronous: true: a commit returns once a synchronous replica has it, and Patroni promotes only that replica.
         dcs.put("synchronous_mode", deployment.synchronous());

@@ -34,6 +34,6 @@ public interface ServiceManager {
     /** Stops and forgets a service. */
     void remove(String name);
 
-    /** Stops every service and the manager itself. */
+    /** Stops every service and the manager itself, and removes the definitions it keeps outside the group's base directory. */
     void shutdown();
 }

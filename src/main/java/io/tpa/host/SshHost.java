@@ -153,6 +153,15 @@ public final class SshHost implements Host, AutoCloseable {
         session();
     }
 
+    /** The address this host sees tpa connect from (the local end of the connection). */
+    public String localAddress() {
+        SocketAddress local = session().getIoSession().getLocalAddress();
+        if (local instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        throw new HostException(address + ": cannot tell the local address of the connection: " + local);
+    }
+
     @Override
     public CommandResult run(Command command) {
         List<String> words = new ArrayList<>();
@@ -365,7 +374,7 @@ public final class SshHost implements Host, AutoCloseable {
             if (!trustOnFirstUse) {
                 hostKeyProblem = address + ": unknown host key " + offeredText + " (not in " + knownHosts + "); check that"
                         + " fingerprint on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add the key to "
-                        + knownHosts + " (ssh-keyscan -p " + login.port() + " " + address + ") or allow trust on first use";
+                        + knownHosts + " (ssh-keyscan -p " + login.port() + " " + address + "), or record it on first use with --trust-new-hosts";
                 return false;
             }
             try {

@@ -13,23 +13,30 @@ public final class Defaults {
     public static final String COMPLIANCE = "none";
     /** Asynchronous replication: Patroni's synchronous_mode is off unless {@code synchronous: true}. */
     public static final boolean SYNCHRONOUS = false;
+    /** Patroni's standard timing: a dead primary is replaced within about 15 s, and a busy one is not mistaken for dead. */
+    public static final String FAILOVER = "standard";
 
     private Defaults() {
     }
 
     public static GroupSpec resolve(GroupSpec spec, Catalog catalog) {
         SizeSpec defaultSize = size(spec.defaults() == null ? null : spec.defaults().size(), catalog);
+        String platform = spec.platform() == null ? PLATFORM : spec.platform();
+        // Logins matter only where tpa logs in: on the ssh platform every node gets its own, complete.
+        SshSpec ssh = platform.equals("ssh") ? SshSpec.resolve(null, spec.ssh()) : null;
         List<ClusterSpec> clusters = spec.clusters().stream()
-                .map(cluster -> resolve(cluster, defaultSize, catalog))
+                .map(cluster -> resolve(cluster, defaultSize, catalog, ssh))
                 .toList();
         return new GroupSpec(spec.name(),
-                spec.platform() == null ? PLATFORM : spec.platform(),
+                platform,
                 resolve(spec.postgres(), catalog),
                 new DefaultsSpec(defaultSize),
                 clusters,
                 spec.access() == null ? AccessSpec.PRIVATE : new AccessSpec(spec.access().networks(), spec.access().open()),
                 spec.compliance() == null ? COMPLIANCE : spec.compliance(),
-                spec.synchronous() == null ? SYNCHRONOUS : spec.synchronous());
+                spec.synchronous() == null ? SYNCHRONOUS : spec.synchronous(),
+                ssh,
+                spec.failover() == null ? FAILOVER : spec.failover());
     }
 
     private static PostgresSpec resolve(PostgresSpec postgres, Catalog catalog) {
@@ -40,9 +47,10 @@ public final class Defaults {
         return new PostgresSpec(version, postgres.extensions(), postgres.parameters());
     }
 
-    private static ClusterSpec resolve(ClusterSpec cluster, SizeSpec defaultSize, Catalog catalog) {
+    private static ClusterSpec resolve(ClusterSpec cluster, SizeSpec defaultSize, Catalog catalog, SshSpec ssh) {
         List<NodeSpec> nodes = cluster.nodes().stream()
-                .map(node -> node.withSize(node.size() == null ? defaultSize : size(node.size(), catalog)))
+                .map(node -> new NodeSpec(node.name(), node.size() == null ? defaultSize : size(node.size(), catalog),
+                        node.promotable(), node.host(), ssh == null ? null : SshSpec.resolve(node.ssh(), ssh)))
                 .toList();
         return new ClusterSpec(cluster.name(), cluster.location() == null ? cluster.name() : cluster.location(), nodes);
     }

@@ -12,7 +12,9 @@ import java.util.Map;
  * @param parameters the PostgreSQL parameters computed for it (from its size, then the config's overrides)
  * @param promotable false when Patroni must never promote it
  * @param etcdJoin   for an etcd member, how it joined; null otherwise
+ * @param ssh        on the ssh platform, how tpa logs in to the node's server (complete); null elsewhere
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record DeployedNode(
         String name,
         String cluster,
@@ -21,7 +23,8 @@ public record DeployedNode(
         @JsonProperty("etcd_member") boolean etcdMember,
         Map<String, String> parameters,
         Boolean promotable,
-        @JsonProperty("etcd_join") EtcdJoin etcdJoin) {
+        @JsonProperty("etcd_join") EtcdJoin etcdJoin,
+        SshSpec ssh) {
 
     /**
      * How an etcd member joined: the membership it started with and whether it founded the cluster
@@ -34,5 +37,10 @@ public record DeployedNode(
     public DeployedNode {
         parameters = Map.copyOf(parameters);
         promotable = promotable == null || promotable;
+    }
+
+    public DeployedNode(String name, String cluster, String address, SizeSpec size, boolean etcdMember, Map<String, String> parameters,
+                        Boolean promotable, EtcdJoin etcdJoin) {
+        this(name, cluster, address, size, etcdMember, parameters, promotable, etcdJoin, null);
     }
 }

@@ -24,7 +24,9 @@ public record Deployment(
         List<DeployedCluster> clusters,
         AccessSpec access,
         /** Patroni's synchronous_mode: a commit returns once a synchronous replica has it too ({@code synchronous: true}). */
-        boolean synchronous) {
+        boolean synchronous,
+        /** Patroni's timing profile: {@code standard} or {@code fast} (records written before it existed read as standard). */
+        String failover) {
 
     public static final int FORMAT_VERSION = 1;
     public static final int POSTGRES_PORT = 5432;
@@ -36,12 +38,24 @@ public record Deployment(
         extensions = List.copyOf(extensions);
         clusters = List.copyOf(clusters);
         access = access == null ? AccessSpec.PRIVATE : access;
+        failover = failover == null ? Defaults.FAILOVER : failover;
+    }
+
+    public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
+                      List<String> extensions, List<DeployedCluster> clusters, AccessSpec access, boolean synchronous) {
+        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, synchronous, null);
+    }
+
+    /** The same deployment with other clusters. */
+    public Deployment withClusters(List<DeployedCluster> newClusters) {
+        return new Deployment(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, newClusters, access,
+                synchronous, failover);
     }
 
     /** An asynchronous deployment (records written before {@code synchronous} existed read as asynchronous). */
     public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
                       List<String> extensions, List<DeployedCluster> clusters, AccessSpec access) {
-        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, false);
+        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, false, null);
     }
 
     @JsonIgnore

@@ -16,14 +16,16 @@ public record GroupSpec(
         List<ClusterSpec> clusters,
         AccessSpec access,
         String compliance,
-        Boolean synchronous) {
+        Boolean synchronous,
+        SshSpec ssh,
+        String failover) {
 
     public GroupSpec {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
     }
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters) {
-        this(name, platform, postgres, defaults, clusters, null, null, null);
+        this(name, platform, postgres, defaults, clusters, null, null, null, null, null);
     }
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
@@ -33,7 +35,7 @@ public record GroupSpec(
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
                      AccessSpec access, String compliance) {
-        this(name, platform, postgres, defaults, clusters, access, compliance, null);
+        this(name, platform, postgres, defaults, clusters, access, compliance, null, null, null);
     }
 
     public ClusterSpec primaryCluster() {

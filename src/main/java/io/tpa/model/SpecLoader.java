@@ -402,6 +402,12 @@ public final class SpecLoader {
         }
         Map<String, ConfigPath> clusterNames = new HashMap<>();
         Map<String, ConfigPath> nodeNames = new HashMap<>();
+        Map<String, ConfigPath> hosts = new HashMap<>();
+        boolean ssh = "ssh".equals(spec.platform());
+        if (!ssh && spec.ssh() != null) {
+            problems.add(document.problem(new ConfigPath(List.of("ssh")),
+                    "ssh logins are for the ssh platform; remove ssh, or set platform: ssh"));
+        }
         for (int clusterIndex = 0; clusterIndex < spec.clusters().size(); clusterIndex++) {
             ClusterSpec cluster = spec.clusters().get(clusterIndex);
             ConfigPath clusterPath = new ConfigPath(List.of("clusters", clusterIndex));
@@ -413,7 +419,35 @@ public final class SpecLoader {
                 duplicateName(document, nodeNames, node.name(), nodePath,
                         "node names are host names, so each must be unique in the group").ifPresent(problems::add);
                 sizeProblem(document, nodePath.child("size"), node.size(), catalog).ifPresent(problems::add);
+                problems.addAll(hostProblems(document, ssh, node, nodePath, hosts));
             }
+        }
+        return problems;
+    }
+
+    /** On the ssh platform every node names a host of its own; elsewhere none does. */
+    private static List<Problem> hostProblems(Document document, boolean ssh, NodeSpec node, ConfigPath nodePath,
+            Map<String, ConfigPath> hosts) {
+        List<Problem> problems = new ArrayList<>();
+        if (!ssh) {
+            if (node.host() != null) {
+                problems.add(document.problem(nodePath.child("host"), "nodes run on hosts of their own only on the ssh platform; "
+                        + "remove host, or set platform: ssh"));
+            }
+            if (node.ssh() != null) {
+                problems.add(document.problem(nodePath.child("ssh"), "ssh logins are for the ssh platform; remove ssh, or set platform: ssh"));
+            }
+            return problems;
+        }
+        if (node.host() == null) {
+            problems.add(document.problem(nodePath, "node '" + node.name() + "' names no host; on the ssh platform add "
+                    + "host: with the address or DNS name of its server"));
+            return problems;
+        }
+        ConfigPath firstUse = hosts.putIfAbsent(node.host().toLowerCase(java.util.Locale.ROOT), nodePath);
+        if (firstUse != null) {
+            problems.add(document.problem(nodePath.child("host"), "host '" + node.host() + "' already runs " + firstUse
+                    + " (line " + document.locate(firstUse).line() + "); every node needs a server of its own"));
         }
         return problems;
     }

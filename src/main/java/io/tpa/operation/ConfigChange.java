@@ -40,18 +40,18 @@ public final class ConfigChange {
             throw new UserError(file + ": " + e.getMessage());
         }
         if (dryRun) {
-            return new Outcome(edited.description(), planIn(group.path(), file, edited), null);
+            return new Outcome(edited.description(), planIn(group.path(), file, edited, options.trustNewHosts()), null);
         }
         ApplyResult result = Apply.apply(directory, edited::save, listener, options);
         return new Outcome(edited.description(), null, result);
     }
 
     /** Plans the edited config in a scratch copy of the group directory (the record, secrets and CA come along). */
-    private static Plan planIn(Path group, Path file, ConfigEditor edited) {
+    private static Plan planIn(Path group, Path file, ConfigEditor edited, boolean trustNewHosts) {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("tpa-plan-");
-            for (String name : List.of(GroupDirectory.RECORD, "secrets.enc", GroupDirectory.CA_CERTIFICATE)) {
+            for (String name : List.of(GroupDirectory.RECORD, "secrets.enc", GroupDirectory.CA_CERTIFICATE, Platforms.KNOWN_HOSTS)) {
                 Path source = group.resolve(name);
                 if (Files.exists(source)) {
                     Files.createDirectories(scratch.resolve(name).getParent());
@@ -59,7 +59,7 @@ public final class ConfigChange {
                 }
             }
             edited.saveAs(scratch.resolve(file.getFileName()));
-            return Apply.plan(scratch);
+            return Apply.plan(scratch, trustNewHosts);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -43,6 +43,11 @@ public record GroupAccess(GroupDirectory directory, Deployment deployment, Map<S
         return new Http(TlsClient.context(authority), SecretNames.PATRONI_API_USER, secrets.get(SecretNames.PATRONI_API));
     }
 
+    /** The platform the group runs on, able to reach its hosts. */
+    public io.tpa.host.Platform platform() {
+        return Platforms.forDeployment(directory.path(), deployment);
+    }
+
     public GroupHealth health() {
         return GroupHealth.read(deployment, http);
     }

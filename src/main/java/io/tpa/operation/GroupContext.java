@@ -47,12 +47,23 @@ public record GroupContext(
      * @param reserve true to record newly chosen addresses with the platform (apply); false for a dry run
      */
     public static GroupContext open(Path path, boolean reserve) {
+        return open(path, reserve, false);
+    }
+
+    /**
+     * Loads and resolves a group, and connects to its servers first on the ssh platform.
+     *
+     * @param reserve       true to record newly chosen addresses with the platform (apply); false for a dry run
+     * @param trustNewHosts on the ssh platform, record the host keys of servers not in known_hosts yet
+     */
+    public static GroupContext open(Path path, boolean reserve, boolean trustNewHosts) {
         GroupDirectory directory = new GroupDirectory(path);
         LoadedSpec loaded = directory.load();
         Catalog catalog = Catalog.load();
         GroupSpec spec = Defaults.resolve(loaded.spec(), catalog);
-        Platform platform = Platforms.named(spec.platform());
         Optional<Deployment> previous = directory.deployment();
+        Platform platform = Platforms.forGroup(directory, spec, previous, trustNewHosts);
+        Platforms.requireReachable(platform, spec.allNodes().stream().map(io.tpa.model.NodeSpec::host).toList());
         if (previous.isPresent() && !directory.hasSecrets() && !directory.hasClearSecrets()) {
             // New secrets and a new CA would take over (and lock out) the group that runs: refuse.
             throw new UserError(directory.path() + ": the group was applied (" + GroupDirectory.RECORD + ") but its secrets are missing "

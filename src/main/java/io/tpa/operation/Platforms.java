@@ -3,16 +3,88 @@ package io.tpa.operation;
 import io.tpa.error.UserError;
 import io.tpa.host.LocalPlatform;
 import io.tpa.host.Platform;
+import io.tpa.host.SshLogin;
+import io.tpa.host.SshPlatform;
+import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
+import io.tpa.model.GroupSpec;
+import io.tpa.model.NodeSpec;
+import io.tpa.model.SshSpec;
+import io.tpa.workspace.GroupDirectory;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Chooses the platform a group names. */
+/** Builds the platform a group names, with what it needs to reach the group's hosts. */
 public final class Platforms {
+    /** The file, in the group directory, that holds the SSH host keys of the group's servers. */
+    public static final String KNOWN_HOSTS = "known_hosts";
+
     private Platforms() {
     }
 
-    public static Platform named(String name) {
-        return switch (name) {
+    /**
+     * The platform of a config (defaults resolved), also able to reach the hosts of the previous deployment's nodes.
+     *
+     * @param trustNewHosts on the ssh platform, record the keys of servers not in known_hosts yet
+     */
+    public static Platform forGroup(GroupDirectory directory, GroupSpec spec, Optional<Deployment> previous, boolean trustNewHosts) {
+        return switch (spec.platform()) {
             case "local" -> new LocalPlatform(LocalPlatform.defaultHome());
-            default -> throw new UserError("platform '" + name + "' is not available in this version of tpa; use platform: local");
+            case "ssh" -> {
+                Map<String, String> nodeHosts = new LinkedHashMap<>();
+                Map<String, SshLogin> logins = new LinkedHashMap<>();
+                previous.filter(p -> p.platform().equals("ssh")).ifPresent(p -> p.nodes()
+                        .forEach(node -> logins.put(node.address(), login(directory.path(), node.name(), node.ssh()))));
+                for (NodeSpec node : spec.allNodes()) {
+                    nodeHosts.put(node.name(), node.host());
+                    logins.put(node.host(), login(directory.path(), node.name(), node.ssh()));
+                }
+                yield new SshPlatform(nodeHosts, logins, directory.path().resolve(KNOWN_HOSTS), trustNewHosts);
+            }
+            default -> throw new UserError("platform '" + spec.platform() + "' is not available in this version of tpa; use local or ssh");
         };
+    }
+
+    /** The platform of an applied group, from its deployment record (host keys must be known already). */
+    public static Platform forDeployment(Path groupDirectory, Deployment deployment) {
+        return switch (deployment.platform()) {
+            case "local" -> new LocalPlatform(LocalPlatform.defaultHome());
+            case "ssh" -> {
+                Map<String, String> nodeHosts = new LinkedHashMap<>();
+                Map<String, SshLogin> logins = new LinkedHashMap<>();
+                for (DeployedNode node : deployment.nodes()) {
+                    nodeHosts.put(node.name(), node.address());
+                    logins.put(node.address(), login(groupDirectory, node.name(), node.ssh()));
+                }
+                yield new SshPlatform(nodeHosts, logins, groupDirectory.toAbsolutePath().resolve(KNOWN_HOSTS), false);
+            }
+            default -> throw new UserError("platform '" + deployment.platform() + "' is not available in this version of tpa");
+        };
+    }
+
+    /** Fails with every server that cannot be reached named, before anything changes (only the ssh platform connects). */
+    public static void requireReachable(Platform platform, List<String> addresses) {
+        if (!(platform instanceof SshPlatform ssh)) {
+            return;
+        }
+        Map<String, String> failures = ssh.connect(addresses.stream().distinct().toList());
+        if (!failures.isEmpty()) {
+            String first = failures.values().iterator().next();
+            throw new UserError(UserError.FAILED, first + (failures.size() > 1
+                    ? " (and " + (failures.size() - 1) + " more: " + String.join(", ", failures.keySet().stream().skip(1).toList()) + ")"
+                    : ""));
+        }
+    }
+
+    static SshLogin login(Path groupDirectory, String node, SshSpec spec) {
+        SshSpec resolved = SshSpec.resolve(spec, null);
+        String file = resolved.identityFile();
+        Path identity = file.equals("~") || file.startsWith("~/")
+                ? Path.of(System.getProperty("user.home")).resolve(file.substring(Math.min(2, file.length())))
+                : groupDirectory.toAbsolutePath().resolve(file);
+        return new SshLogin(resolved.user(), resolved.port(), identity.normalize());
     }
 }

@@ -52,7 +52,7 @@ public final class Resolver {
                     node.name(), cluster.name(), addresses.get(node.name()), node.size(),
                     etcdMembers.containsKey(node.name()),
                     PostgresTuning.nodeParameters(node.size(), connections, preload, overrides), node.canBePromoted(),
-                    etcdMembers.get(node.name()))).toList();
+                    etcdMembers.get(node.name()), node.ssh())).toList();
             // The node that leads now, else the one recorded last, else the first: a failover or switchover sticks.
             String primary = Optional.ofNullable(livePrimaries.get(cluster.name()))
                     .or(() -> previous.flatMap(p -> p.cluster(cluster.name())).map(DeployedCluster::primary))
@@ -63,7 +63,7 @@ public final class Resolver {
         }
         return new Deployment(Deployment.FORMAT_VERSION, spec.name(), key, platform.name(),
                 platform.baseDirectory(key), spec.postgres().version(), extensions, clusters, spec.access(),
-                Boolean.TRUE.equals(spec.synchronous()));
+                Boolean.TRUE.equals(spec.synchronous()), spec.failover());
     }
 
     /**

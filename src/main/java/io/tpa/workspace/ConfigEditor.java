@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -122,18 +123,37 @@ public final class ConfigEditor {
 
     /** Appends a node to the cluster's nodes; size is the name of a catalog size, or null to write no size. */
     public ConfigEditor addNode(String cluster, String node, String size) {
+        return addNode(cluster, node, size, null);
+    }
+
+    /**
+     * Appends a node to the cluster's nodes.
+     *
+     * @param size the name of a catalog size, or null to write no size
+     * @param host the server it runs on (ssh platform), or null to write no host
+     */
+    public ConfigEditor addNode(String cluster, String node, String size, String host) {
         int clusterIndex = clusterIndex(cluster);
         requireNewNodeNames(List.of(node));
         if (size != null) {
             requireSize(size);
         }
-        String change = "add node " + node + (size == null ? "" : " (" + size + ")") + " to cluster " + cluster;
+        String change = "add node " + node + (size == null ? "" : " (" + size + ")") + (host == null ? "" : " on " + host)
+                + " to cluster " + cluster;
         Located nodes = nodeList(clusters().get(clusterIndex));
-        List<String> keys = nodeKeys(size, last(nodes.items()));
-        if (json) {
-            return next(editedJson(tree -> nodeArray(tree, clusterIndex).add(nodeObject(node, size, keys))), change);
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("name", node);
+        if (host != null) {
+            values.put("host", host);
         }
-        List<String> entries = nodeEntries(node, size, keys);
+        if (size != null) {
+            values.put("size", size);
+        }
+        List<String> keys = keyOrder(List.copyOf(values.keySet()), last(nodes.items()));
+        if (json) {
+            return next(editedJson(tree -> nodeArray(tree, clusterIndex).add(nodeObject(values, keys))), change);
+        }
+        List<String> entries = keys.stream().map(key -> key + ": " + scalar(values.get(key))).toList();
         if (nodes.flow()) {
             return next(appendFlowItem(nodes, flowMapping(entries, padded(last(nodes.items())))), change);
         }
@@ -407,10 +427,6 @@ public final class ConfigEditor {
     }
 
     /** The keys of a new node, in the order its neighbour writes them. */
-    private static List<String> nodeKeys(String size, Located neighbour) {
-        return keyOrder(size == null ? List.of("name") : List.of("name", "size"), neighbour);
-    }
-
     /**
      * Keys (given in their usual order) in the order a neighbouring item writes them; a key the neighbour lacks
      * goes right after the key that usually precedes it.
@@ -424,10 +440,6 @@ public final class ConfigEditor {
             }
         }
         return order;
-    }
-
-    private static List<String> nodeEntries(String node, String size, List<String> keys) {
-        return keys.stream().map(key -> key + ": " + scalar(key.equals("name") ? node : size)).toList();
     }
 
     /** An item of a block list: its first entry after the dash, the others under it; or one flow mapping. */
@@ -681,9 +693,24 @@ public final class ConfigEditor {
         return (ArrayNode) clusterArray(tree).get(clusterIndex).get("nodes");
     }
 
+    private static List<String> nodeKeys(String size, Located neighbour) {
+        return keyOrder(size == null ? List.of("name") : List.of("name", "size"), neighbour);
+    }
+
+    private static List<String> nodeEntries(String node, String size, List<String> keys) {
+        return keys.stream().map(key -> key + ": " + scalar(key.equals("name") ? node : size)).toList();
+    }
+
     private static ObjectNode nodeObject(String name, String size, List<String> keys) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("name", name);
+        values.put("size", size);
+        return nodeObject(values, keys);
+    }
+
+    private static ObjectNode nodeObject(Map<String, String> values, List<String> keys) {
         ObjectNode node = Json.JSON.createObjectNode();
-        keys.forEach(key -> node.put(key, key.equals("name") ? name : size));
+        keys.forEach(key -> node.put(key, values.get(key)));
         return node;
     }
 

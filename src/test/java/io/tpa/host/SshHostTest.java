@@ -213,7 +213,7 @@ class SshHostTest {
         assertThatThrownBy(() -> host.run(Command.of("true")))
                 .isInstanceOf(HostException.class)
                 .hasMessageStartingWith("127.0.0.1: unknown host key ssh-ed25519 " + hostFingerprint())
-                .hasMessageContaining("trust on first use")
+                .hasMessageContaining("--trust-new-hosts")
                 .hasMessageNotContaining("\n");
         assertThat(knownHosts).doesNotExist();
     }

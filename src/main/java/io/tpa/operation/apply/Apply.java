@@ -29,6 +29,7 @@ public final class Apply {
     static List<Phase> phases() {
         return List.of(
                 new PackagesPhase(),
+                new HostPreparationPhase(),
                 new ParametersPhase(),
                 new PreparePhase(),
                 new TlsPhase(false),
@@ -50,13 +51,22 @@ public final class Apply {
 
     /** What apply would do, without doing it. */
     public static Plan plan(Path directory) {
-        GroupContext context = GroupContext.open(directory, false);
+        return plan(directory, false);
+    }
+
+    /**
+     * What apply would do, without doing it.
+     *
+     * @param trustNewHosts on the ssh platform, record the host keys of servers not in known_hosts yet
+     */
+    public static Plan plan(Path directory, boolean trustNewHosts) {
+        GroupContext context = GroupContext.open(directory, false, trustNewHosts);
         ApplyState state = new ApplyState(context, true, false);
         List<Action.Change> changes = new ArrayList<>();
         for (Phase phase : phases()) {
             phase.plan(state).forEach(action -> changes.add(action.change()));
         }
-        return new Plan(context.deployment().group(), changes);
+        return new Plan(context.deployment().group(), changes, state.notes());
     }
 
     /** Says yes or no to a destructive change, given its one-line description. */
@@ -74,7 +84,16 @@ public final class Apply {
 
     /** Converges the group; removing nodes (and their data) happens only when {@code confirmation} agrees. */
     public static ApplyResult apply(Path directory, ApplyListener listener, Confirmation confirmation) {
-        return converge(directory, "apply", () -> { }, phases(), listener, confirmation, false);
+        return apply(directory, listener, confirmation, false);
+    }
+
+    /**
+     * Converges the group; removing nodes (and their data) happens only when {@code confirmation} agrees.
+     *
+     * @param trustNewHosts on the ssh platform, record the host keys of servers not in known_hosts yet (trust on first use)
+     */
+    public static ApplyResult apply(Path directory, ApplyListener listener, Confirmation confirmation, boolean trustNewHosts) {
+        return converge(directory, "apply", () -> { }, phases(), listener, confirmation, false, trustNewHosts);
     }
 
     /**
@@ -85,12 +104,15 @@ public final class Apply {
      * @param switchoverPrimary when a primary needs a restart, switch over to a restarted replica instead
      *                          (write downtime of one switchover); otherwise restart it in place
      */
-    public record Options(String command, Confirmation confirmation, boolean switchoverPrimary) {
+    public record Options(String command, Confirmation confirmation, boolean switchoverPrimary, boolean trustNewHosts) {
+        public Options(String command, Confirmation confirmation, boolean switchoverPrimary) {
+            this(command, confirmation, switchoverPrimary, false);
+        }
     }
 
     /** Under the group lock, {@code edit} changes the config; then the phases of apply converge the group to it. */
     public static ApplyResult apply(Path directory, Runnable edit, ApplyListener listener, Options options) {
-        return converge(directory, options.command(), edit, phases(), listener, options.confirmation(), options.switchoverPrimary());
+        return converge(directory, options.command(), edit, phases(), listener, options.confirmation(), options.switchoverPrimary(), options.trustNewHosts());
     }
 
     /**
@@ -99,7 +121,7 @@ public final class Apply {
      * it. Killed half-way, the command or a plain apply resumes from the edited config.
      */
     public static ApplyResult apply(Path directory, String command, Runnable edit, ApplyListener listener, Confirmation confirmation) {
-        return converge(directory, command, edit, phases(), listener, confirmation, false);
+        return converge(directory, command, edit, phases(), listener, confirmation, false, false);
     }
 
     /**
@@ -109,13 +131,13 @@ public final class Apply {
      */
     public static ApplyResult promoteWithout(Path directory, String command, Runnable edit, String fencedCluster, ApplyListener listener) {
         return converge(directory, command, edit, List.of(new StandbyClustersPhase(), new PromotePhase(), new RecordPhase(fencedCluster)),
-                listener, Confirmation.NO, false);
+                listener, Confirmation.NO, false, false);
     }
 
     /** Issues every node a new certificate and reloads the services that present it: no restart, no downtime. */
     public static ApplyResult rotateCertificates(Path directory, ApplyListener listener) {
         return converge(directory, "rotate-certs", () -> { }, List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase()), listener,
-                Confirmation.NO, false);
+                Confirmation.NO, false, false);
     }
 
     /**
@@ -159,7 +181,7 @@ public final class Apply {
     }
 
     private static ApplyResult converge(Path directory, String command, Runnable edit, List<Phase> phases, ApplyListener listener,
-                                        Confirmation confirmation, boolean switchoverPrimary) {
+                                        Confirmation confirmation, boolean switchoverPrimary, boolean trustNewHosts) {
         long start = System.nanoTime();
         GroupDirectory group = new GroupDirectory(directory);
         try (GroupLock ignored = group.lock(command)) {
@@ -169,7 +191,7 @@ public final class Apply {
             ApplyState state;
             try {
                 edit.run();
-                context = GroupContext.open(directory, true);
+                context = GroupContext.open(directory, true, trustNewHosts);
                 state = new ApplyState(context, false, switchoverPrimary);
                 List<String> removed = RemoveNodesPhase.removed(state).stream().map(io.tpa.model.DeployedNode::name).toList();
                 if (!removed.isEmpty()) {
@@ -186,8 +208,18 @@ public final class Apply {
             List<Action.Change> done = new ArrayList<>();
             ExecutorService executor = Steps.executor();
             try {
+                int noted = 0;
                 for (Phase phase : phases) {
+                    long planned = System.nanoTime();
                     List<Action> actions = phase.plan(state);
+                    if (System.getenv("TPA_TIMING") != null) {
+                        System.err.printf("plan %s: %.2f s%n", phase.title(), (System.nanoTime() - planned) / 1e9);
+                    }
+                    List<String> notes = state.notes();
+                    for (String note : notes.subList(noted, notes.size())) {
+                        listener.note(note, since(start));
+                    }
+                    noted = notes.size();
                     Steps.run(actions, executor, listener, start);
                     actions.forEach(action -> done.add(action.change()));
                     if (!actions.isEmpty()) {

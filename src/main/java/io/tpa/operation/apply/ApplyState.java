@@ -30,6 +30,8 @@ public final class ApplyState {
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     private Optional<PostgresSettings> settings;
+    /** What the phases want the user to know but cannot change (a read-only /proc/sys, an unsynchronized clock), in order. */
+    private final Set<String> notes = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
     private final boolean switchoverPrimary;
 
@@ -37,6 +39,57 @@ public final class ApplyState {
         this.context = context;
         this.dryRun = dryRun;
         this.switchoverPrimary = switchoverPrimary;
+    }
+
+    /** Threads for {@link #each}: daemon threads, created as needed and reused. */
+    private static final java.util.concurrent.ExecutorService FACTS = java.util.concurrent.Executors.newCachedThreadPool(work -> {
+        Thread thread = new Thread(work, "tpa-facts");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * Runs {@code each} for every item at once and returns the results in the items' order, leaving out
+     * nulls. For gathering facts from several hosts: each waits on its own host, so together they take as
+     * long as the slowest rather than the sum.
+     */
+    public static <T, R> List<R> each(List<T> items, java.util.function.Function<T, R> each) {
+        if (items.size() <= 1) {
+            return items.stream().map(each).filter(java.util.Objects::nonNull).toList();
+        }
+        List<java.util.concurrent.Future<R>> results = items.stream().map(item -> FACTS.submit(() -> each.apply(item))).toList();
+        List<R> collected = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<R> result : results) {
+            try {
+                R value = result.get();
+                if (value != null) {
+                    collected.add(value);
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while gathering facts", e);
+            }
+        }
+        return collected;
+    }
+
+    /** Records something the user should know; said once however often it is noted. */
+    public void note(String message) {
+        notes.add(message);
+    }
+
+    public List<String> notes() {
+        synchronized (notes) {
+            return List.copyOf(notes);
+        }
     }
 
     public GroupContext context() {

@@ -2,6 +2,7 @@ package io.tpa.operation.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tpa.component.ComponentException;
+import io.tpa.component.Patroni;
 import io.tpa.component.PatroniApi;
 import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
@@ -42,6 +43,19 @@ final class DynamicConfigurationPhase implements Phase {
                 DeployedNode target = leader.get();
                 actions.add(new Action(title(), cluster.name(), "set synchronous_mode " + synchronous, false,
                         () -> state.patroni(target).setSynchronousMode(synchronous)));
+            }
+            Map<String, Integer> timing = Patroni.Timing.of(state.context().deployment().failover()).settings();
+            Map<String, Integer> timingChanges = new TreeMap<>();
+            timing.forEach((name, value) -> {
+                if (configuration.path(name).asInt(-1) != value) {
+                    timingChanges.put(name, value);
+                }
+            });
+            if (!timingChanges.isEmpty()) {
+                DeployedNode target = leader.get();
+                actions.add(new Action(title(), cluster.name(), "set failover " + state.context().deployment().failover() + " ("
+                        + timingChanges.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "))
+                        + ")", false, () -> state.patroni(target).setDynamicSettings(timingChanges)));
             }
             JsonNode current = configuration.path("postgresql").path("parameters");
             Map<String, String> changes = new TreeMap<>();

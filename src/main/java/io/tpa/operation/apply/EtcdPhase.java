@@ -34,7 +34,7 @@ final class EtcdPhase implements Phase {
         Optional<LiveCluster> live = live(state);
         List<Action> actions = new ArrayList<>();
         if (live.isEmpty()) {
-            List<DeployedNode> stale = deployment.etcdMembers().stream().filter(member -> stale(state, member)).toList();
+            List<DeployedNode> stale = ApplyState.each(deployment.etcdMembers(), member -> stale(state, member) ? member : null);
             if (!stale.isEmpty()) {
                 String targets = stale.stream().map(DeployedNode::name).collect(Collectors.joining(","));
                 actions.add(new Action(title(), targets, "start etcd and wait until the members are healthy", false, () -> {
@@ -50,8 +50,8 @@ final class EtcdPhase implements Phase {
         List<DeployedNode> joining = deployment.etcdMembers().stream().filter(m -> !livePeers.contains(Etcd.peerUrl(m.address()))).toList();
         List<Etcd.Member> leaving = live.get().members().stream()
                 .filter(m -> m.peerUrls().stream().noneMatch(wantedPeers::contains)).toList();
-        List<DeployedNode> stale = deployment.etcdMembers().stream()
-                .filter(m -> livePeers.contains(Etcd.peerUrl(m.address())) && stale(state, m)).toList();
+        List<DeployedNode> stale = ApplyState.each(deployment.etcdMembers(),
+                m -> livePeers.contains(Etcd.peerUrl(m.address())) && stale(state, m) ? m : null);
         if (!stale.isEmpty()) {
             actions.add(new Action(title(), names(stale), "start etcd and wait until the members are healthy", false, () -> {
                 stale.forEach(member -> state.services(member).apply(List.of(definition(state, member))));

@@ -17,20 +17,21 @@ final class PackagesPhase implements Phase {
     @Override
     public List<Action> plan(ApplyState state) {
         Deployment deployment = state.context().deployment();
-        List<String> wanted = state.context().catalog().packages(deployment.postgresVersion(), deployment.extensions());
-        List<Action> actions = new ArrayList<>();
-        for (Host host : state.hosts().keySet()) {
+        List<String> wanted = new ArrayList<>(state.context().catalog().packages(deployment.postgresVersion(), deployment.extensions()));
+        if (deployment.platform().equals("ssh")) {
+            wanted.add("nftables"); // the group's firewall (host preparation)
+        }
+        return ApplyState.each(List.copyOf(state.hosts().keySet()), host -> {
             List<String> missing = Packages.missing(host, wanted);
             if (missing.isEmpty()) {
-                continue;
+                return null;
             }
             if (!host.isRoot()) {
                 throw new UserError(UserError.FAILED, host.name() + ": packages missing: " + String.join(", ", missing)
                         + "; install them with `" + Packages.installCommand(missing) + "` and run again");
             }
-            actions.add(new Action(title(), host.name(), "install " + String.join(" ", missing), false,
-                    () -> Packages.install(host, missing)));
-        }
-        return actions;
+            return new Action(title(), host.name(), "install " + String.join(" ", missing), false,
+                    () -> Packages.install(host, missing));
+        });
     }
 }

@@ -31,18 +31,18 @@ final class PatroniConfigPhase implements Phase {
 
     @Override
     public List<Action> plan(ApplyState state) {
-        List<Action> actions = new ArrayList<>();
-        for (DeployedNode node : state.context().deployment().nodes()) {
+        List<String> clients = state.context().platform().clientAddresses();
+        return ApplyState.each(state.context().deployment().nodes(), node -> {
             Host host = state.context().host(node);
             NodeLayout layout = NodeLayout.of(state.context().deployment().baseDirectory(), node.name());
             String path = layout.patroniConfig();
             // A node forked from another group (tpa fork) bootstraps from its staged data until that is in place.
             boolean fromStagedData = host.exists(layout.stagedDataDirectory()) && !host.exists(layout.dataDirectory() + "/PG_VERSION");
             String wanted = Patroni.config(state.context().deployment(), node, state.context().secrets(),
-                    state.context().platform().clientAddresses(), state.context().catalog(), fromStagedData);
+                    clients, state.context().catalog(), fromStagedData);
             Optional<String> current = host.readFile(path);
             if (current.isPresent() && current.get().equals(wanted)) {
-                continue;
+                return null;
             }
             boolean running = state.isRunning(node, Patroni.serviceName(node));
             String description = current.isEmpty() ? "write Patroni configuration" : "update Patroni configuration";
@@ -58,14 +58,13 @@ final class PatroniConfigPhase implements Phase {
                 description += " and reload" + (changed.isEmpty() ? "" : " (" + String.join(", ", changed.keySet()) + ")");
             }
             boolean waitForPostgres = postgresChanged;
-            actions.add(new Action(title(), node.name(), description, false, () -> {
+            return new Action(title(), node.name(), description, false, () -> {
                 host.writeFile(path, wanted, FileOwner.privateTo(host.serviceUser()));
                 if (reload) {
                     reload(state, node, host, waitForPostgres);
                 }
-            }));
-        }
-        return actions;
+            });
+        });
     }
 
     /**

@@ -39,14 +39,14 @@ final class PreparePhase implements Phase {
             actions.add(new Action(title(), state.context().deployment().group(), "write the CA certificate to "
                     + GroupDirectory.CA_CERTIFICATE, false, () -> directory.saveCaCertificate(state.context().authority())));
         }
-        for (DeployedNode node : state.context().deployment().nodes()) {
+        actions.addAll(ApplyState.each(state.context().deployment().nodes(), node -> {
             Host host = state.context().host(node);
             NodeLayout layout = NodeLayout.of(state.context().deployment().baseDirectory(), node.name());
             if (host.exists(layout.runDirectory()) && (!node.etcdMember() || host.exists(layout.etcdDataDirectory()))) {
-                continue;
+                return null;
             }
             String user = host.serviceUser();
-            actions.add(new Action(title(), node.name(), "create directories under " + layout.directory(), false, () -> {
+            return new Action(title(), node.name(), "create directories under " + layout.directory(), false, () -> {
                 host.createDirectory(state.context().deployment().baseDirectory(), FileOwner.sharedDirectory(null));
                 host.createDirectory(layout.directory(), FileOwner.sharedDirectory(user));
                 host.createDirectory(layout.logDirectory(), new FileOwner(user, "rwxrwx---"));
@@ -58,8 +58,8 @@ final class PreparePhase implements Phase {
                 if (node.etcdMember()) {
                     host.createDirectory(layout.etcdTlsDirectory(), FileOwner.directory(Etcd.user(host.isRoot(), user)));
                 }
-            }));
-        }
+            });
+        }));
         return actions;
     }
 }

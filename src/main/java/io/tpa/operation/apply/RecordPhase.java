@@ -46,9 +46,7 @@ final class RecordPhase implements Phase {
                 .map(leader -> new DeployedCluster(cluster.name(), cluster.location(), cluster.primaryCluster(), cluster.scope(),
                         leader.name(), cluster.parameters(), cluster.nodes(), cluster.fenced()))
                 .orElse(cluster)).toList();
-        return clusters.equals(deployment.clusters()) ? deployment : new Deployment(deployment.formatVersion(), deployment.group(),
-                deployment.key(), deployment.platform(), deployment.baseDirectory(), deployment.postgresVersion(), deployment.extensions(),
-                clusters, deployment.access(), deployment.synchronous());
+        return clusters.equals(deployment.clusters()) ? deployment : deployment.withClusters(clusters);
     }
 
     /**
@@ -59,11 +57,9 @@ final class RecordPhase implements Phase {
         List<DeployedCluster> clusters = deployment.clusters().stream().map(cluster -> new DeployedCluster(cluster.name(),
                 cluster.location(), cluster.primaryCluster(), cluster.scope(), cluster.primary(), cluster.parameters(),
                 cluster.nodes().stream().map(node -> previous.node(node.name()).map(before -> new DeployedNode(node.name(), node.cluster(),
-                        node.address(), node.size(), before.etcdMember(), node.parameters(), node.promotable(), before.etcdJoin()))
+                        node.address(), node.size(), before.etcdMember(), node.parameters(), node.promotable(), before.etcdJoin(), node.ssh()))
                         .orElse(node)).toList(),
                 cluster.name().equals(fencedCluster))).toList();
-        return new Deployment(deployment.formatVersion(), deployment.group(), deployment.key(), deployment.platform(),
-                deployment.baseDirectory(), deployment.postgresVersion(), deployment.extensions(), clusters, deployment.access(),
-                deployment.synchronous());
+        return deployment.withClusters(clusters);
     }
 }

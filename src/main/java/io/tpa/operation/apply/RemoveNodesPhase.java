@@ -59,7 +59,16 @@ final class RemoveNodesPhase implements Phase {
                 // Its member key would live out its TTL; without it the primary drops the slot on its next cycle.
                 new EtcdKeys(state.context().deployment().etcdMembers(), state.context().http())
                         .delete(Patroni.namespace(previous) + cluster.scope() + "/members/" + node.name());
-                state.context().host(node).remove(NodeLayout.of(previous.baseDirectory(), node.name()).directory());
+                io.tpa.host.Host host = state.context().host(node);
+                host.remove(NodeLayout.of(previous.baseDirectory(), node.name()).directory());
+                // A server that runs no node of the group any more (ssh platform) is left as the group found it.
+                boolean hostInUse = state.context().deployment().nodes().stream()
+                        .anyMatch(other -> state.context().host(other).name().equals(host.name()));
+                if (!hostInUse) {
+                    state.services(node).shutdown();
+                    host.remove(previous.baseDirectory());
+                    io.tpa.component.HostPreparation.removeFirewall(host, previous.key());
+                }
                 waitUntilSlotDropped(state, cluster, node);
             }));
         }

@@ -15,14 +15,13 @@ final class SupervisorPhase implements Phase {
 
     @Override
     public List<Action> plan(ApplyState state) {
-        List<Action> actions = new ArrayList<>();
-        for (Map.Entry<Host, List<DeployedNode>> entry : state.hosts().entrySet()) {
+        return ApplyState.each(List.copyOf(state.hosts().entrySet()), entry -> {
             DeployedNode first = entry.getValue().get(0);
-            if (!state.services(first).isRunning()) {
-                actions.add(new Action(title(), entry.getKey().name(), "start the group's supervisor", false,
-                        () -> state.services(first).ensureRunning()));
+            if (state.services(first).isRunning()) {
+                return null;
             }
-        }
-        return actions;
+            return new Action(title(), entry.getKey().name(), "start the group's supervisor", false,
+                    () -> state.services(first).ensureRunning());
+        });
     }
 }

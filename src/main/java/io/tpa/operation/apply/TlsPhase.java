@@ -38,16 +38,15 @@ final class TlsPhase implements Phase {
     @Override
     public List<Action> plan(ApplyState state) {
         CertificateAuthority authority = state.context().authority();
-        List<Action> actions = new ArrayList<>();
-        for (DeployedNode node : state.context().deployment().nodes()) {
+        return ApplyState.each(state.context().deployment().nodes(), node -> {
             Host host = state.context().host(node);
             NodeLayout layout = NodeLayout.of(state.context().deployment().baseDirectory(), node.name());
             String reason = renewAll ? "rotate" : whyIssue(host, layout, node, authority);
             if (reason == null) {
-                continue;
+                return null;
             }
             boolean reload = state.isRunning(node, Patroni.serviceName(node));
-            actions.add(new Action(title(), node.name(), "issue certificate (" + reason + ")" + (reload ? " and reload" : ""), false, () -> {
+            return new Action(title(), node.name(), "issue certificate (" + reason + ")" + (reload ? " and reload" : ""), false, () -> {
                 CertificateAuthority.Issued issued = authority.issue(node.name(), List.of(node.address(), node.name(), "localhost"),
                         CertificateAuthority.NODE_VALIDITY);
                 write(host, layout.tlsDirectory(), host.serviceUser(), authority, issued);
@@ -61,9 +60,8 @@ final class TlsPhase implements Phase {
                     Wait.until("for " + node.name() + "'s Patroni to present its new certificate", Duration.ofSeconds(30),
                             () -> expected.equals(state.context().http().presentedCertificate(node.address(), Deployment.PATRONI_PORT)));
                 }
-            }));
-        }
-        return actions;
+            });
+        });
     }
 
     private static void write(Host host, String directory, String user, CertificateAuthority authority, CertificateAuthority.Issued issued) {

@@ -10,7 +10,6 @@ import io.tpa.model.Deployment;
 import io.tpa.model.Roles;
 import io.tpa.operation.GroupAccess;
 import io.tpa.operation.GroupHealth;
-import io.tpa.operation.Platforms;
 import io.tpa.operation.audit.AuditReport.CheckReport;
 import io.tpa.operation.audit.AuditReport.NodeResult;
 import io.tpa.operation.audit.AuditReport.NodeState;
@@ -40,7 +39,7 @@ public final class Audit {
         GroupAccess access = GroupAccess.open(directory);
         Deployment deployment = access.deployment();
         GroupHealth health = access.health();
-        Platform platform = Platforms.named(deployment.platform());
+        Platform platform = access.platform();
         String password = access.secrets().get(Roles.SUPERUSER);
         Map<String, CompletableFuture<NodeOutcome>> pending = new LinkedHashMap<>();
         for (DeployedNode node : deployment.nodes()) {

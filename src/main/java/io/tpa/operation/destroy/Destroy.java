@@ -1,6 +1,7 @@
 package io.tpa.operation.destroy;
 
 import io.tpa.error.UserError;
+import io.tpa.component.HostPreparation;
 import io.tpa.host.Command;
 import io.tpa.host.Host;
 import io.tpa.host.Platform;
@@ -50,8 +51,9 @@ public final class Destroy {
         if (group.deployment().isPresent() || !java.nio.file.Files.isDirectory(group.path())) {
             return GroupAccess.applied(directory);
         }
-        Deployment resolved = GroupContext.open(directory, false).deployment();
-        Platform platform = Platforms.named(resolved.platform());
+        GroupContext context = GroupContext.open(directory, false);
+        Deployment resolved = context.deployment();
+        Platform platform = context.platform();
         boolean leftBehind = resolved.nodes().stream().map(n -> platform.host(n.address())).distinct()
                 .anyMatch(host -> host.exists(resolved.baseDirectory()));
         if (!leftBehind) {
@@ -65,7 +67,7 @@ public final class Destroy {
         try (GroupLock ignored = group.lock("destroy")) {
             Removal removal = describe(directory);
             Deployment deployment = target(directory);
-            Platform platform = Platforms.named(deployment.platform());
+            Platform platform = Platforms.forDeployment(directory, deployment);
             Map<String, Host> hosts = new LinkedHashMap<>();
             for (DeployedNode node : deployment.nodes()) {
                 Host host = platform.host(node.address());
@@ -75,11 +77,15 @@ public final class Destroy {
                 platform.serviceManager(host, deployment.key()).shutdown();
                 // A process that outlived its supervisor (say, a postgres whose Patroni was killed) still names
                 // the group's directory in its command line.
-                String pattern = deployment.baseDirectory() + "/";
+                // The bracket keeps the pattern from matching the command lines that carry it (a remote wrapper, say).
+                String pattern = "[" + deployment.baseDirectory().charAt(0) + "]" + deployment.baseDirectory().substring(1).replace(".", "\\.") + "/";
                 host.run(Command.of("pkill", "-KILL", "-f", "--", pattern));
                 Wait.until("for every process of " + deployment.group() + " to end", Duration.ofSeconds(30),
                         () -> !host.run(Command.of("pgrep", "-f", "--", pattern)).ok());
                 host.remove(deployment.baseDirectory());
+                if (deployment.platform().equals("ssh")) {
+                    HostPreparation.removeFirewall(host, deployment.key());
+                }
             }
             platform.releaseAddresses(deployment.key());
             group.removeDeployment();

@@ -149,7 +149,7 @@ public final class Fork {
             }
         }
 
-        Platform platform = Platforms.named(deployment.platform());
+        Platform platform = Platforms.forDeployment(source, deployment);
         String newKey = newGroup.deployment().map(Deployment::key).orElseGet(() -> newGroup.newKey(group));
         String newBase = platform.baseDirectory(newKey);
         NodeLayout target = NodeLayout.of(newBase, node);
@@ -264,9 +264,7 @@ public final class Fork {
     private static Deployment without(Deployment deployment, String node) {
         List<DeployedCluster> clusters = deployment.clusters().stream().map(c -> new DeployedCluster(c.name(), c.location(), c.primaryCluster(),
                 c.scope(), c.primary(), c.parameters(), c.nodes().stream().filter(n -> !n.name().equals(node)).toList(), c.fenced())).toList();
-        return new Deployment(deployment.formatVersion(), deployment.group(), deployment.key(), deployment.platform(),
-                deployment.baseDirectory(), deployment.postgresVersion(), deployment.extensions(), clusters, deployment.access(),
-                deployment.synchronous());
+        return deployment.withClusters(clusters);
     }
 
     /** The node's data has left the source: staged in the new group, or already in place there. */

@@ -22,15 +22,40 @@ public final class Replicas {
     }
 
     /**
-     * Adds a replica: it is cloned from the primary and joins streaming; no other node restarts.
+     * A replica to add.
      *
-     * @param clusterName null for the primary cluster
-     * @param name        null for the next free pgN
-     * @param size        null for the group's default size
+     * @param cluster null for the primary cluster
+     * @param name    null for the next free pgN
+     * @param size    null for the group's default size
+     * @param host    the server it runs on: required on the ssh platform, refused elsewhere
      */
+    public record NewReplica(String cluster, String name, String size, String host) {
+    }
+
+    /** Adds a replica: it is cloned from the primary and joins streaming; no other node restarts. */
     public static ConfigChange.Outcome add(Path directory, String clusterName, String name, String size, boolean dryRun,
                                            ApplyListener listener) {
+        return add(directory, new NewReplica(clusterName, name, size, null), false, dryRun, listener);
+    }
+
+    /**
+     * Adds a replica: it is cloned from the primary and joins streaming; no other node restarts.
+     *
+     * @param trustNewHosts on the ssh platform, record the host key of a server not in known_hosts yet
+     */
+    public static ConfigChange.Outcome add(Path directory, NewReplica replica, boolean trustNewHosts, boolean dryRun, ApplyListener listener) {
+        String clusterName = replica.cluster();
+        String name = replica.name();
+        String size = replica.size();
         GroupSpec spec = new GroupDirectory(directory).load().spec();
+        boolean ssh = "ssh".equals(spec.platform());
+        if (ssh && replica.host() == null) {
+            throw new UserError("--host: on the ssh platform a new replica needs the server it runs on; name it with --host ADDRESS");
+        }
+        if (!ssh && replica.host() != null) {
+            throw new UserError("--host " + replica.host() + ": only nodes of the ssh platform run on servers of their own; "
+                    + "group " + spec.name() + " runs on the " + (spec.platform() == null ? "local" : spec.platform()) + " platform");
+        }
         ClusterSpec cluster = clusterName == null ? spec.primaryCluster() : spec.clusters().stream()
                 .filter(c -> c.name().equals(clusterName)).findFirst()
                 .orElseThrow(() -> new UserError("--cluster " + clusterName + ": no such cluster; clusters: "
@@ -40,8 +65,8 @@ public final class Replicas {
         if (taken.contains(node)) {
             throw new UserError("--name " + node + ": the group already has a node of that name");
         }
-        return ConfigChange.run(directory, editor -> editor.addNode(cluster.name(), node, size), dryRun, listener,
-                new Apply.Options("replica add " + node, Apply.Confirmation.NO, false));
+        return ConfigChange.run(directory, editor -> editor.addNode(cluster.name(), node, size, replica.host()), dryRun, listener,
+                new Apply.Options("replica add " + node, Apply.Confirmation.NO, false, trustNewHosts));
     }
 
     /** Removes a replica: services stopped, slot dropped, data and address removed, etcd membership adjusted. */

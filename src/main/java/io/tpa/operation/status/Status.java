@@ -3,7 +3,6 @@ package io.tpa.operation.status;
 import io.tpa.component.NodeLayout;
 import io.tpa.component.PatroniApi.MemberStatus;
 import io.tpa.host.Platform;
-import io.tpa.operation.Platforms;
 import io.tpa.security.CertificateAuthority;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,12 +44,11 @@ public final class Status {
             }
             clusters.add(new GroupStatus.ClusterStatus(cluster.name(), cluster.location(), nodes));
         }
-        return new GroupStatus(deployment.group(), clusters, certificateWarnings(deployment));
+        return new GroupStatus(deployment.group(), clusters, certificateWarnings(deployment, access.platform()));
     }
 
     /** A warning for each node whose certificate expires within 30 days (or cannot be read). */
-    static List<String> certificateWarnings(Deployment deployment) {
-        Platform platform = Platforms.named(deployment.platform());
+    static List<String> certificateWarnings(Deployment deployment, Platform platform) {
         List<String> warnings = new ArrayList<>();
         Instant soon = Instant.now().plus(Duration.ofDays(30));
         for (DeployedNode node : deployment.nodes()) {
