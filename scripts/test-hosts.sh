@@ -17,9 +17,9 @@ PREFIX=tpah
 SCRIPT="$(readlink -f "${BASH_SOURCE[0]}")"
 
 # Paths a host sees as its own, empty at first (same owner and mode as on this machine).
-FRESH_PATHS=(/var/lib/tpa /var/lib/postgresql /var/lib/etcd /var/log /var/tmp /tmp /run)
+FRESH_PATHS=(/root /var/lib/tpa /var/lib/postgresql /var/lib/etcd /var/log /var/tmp /tmp /run)
 # Paths a host sees as this machine's, with its writes kept apart (overlayfs, upper layer per host).
-OVERLAY_PATHS=(/etc /root)
+OVERLAY_PATHS=(/etc)
 
 die() { echo "test-hosts: $*" >&2; exit 1; }
 say() { echo "test-hosts: $*"; }

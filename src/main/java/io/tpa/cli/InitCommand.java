@@ -20,6 +20,10 @@ final class InitCommand implements Runnable {
     @Option(names = "--platform", defaultValue = "local", description = "Where nodes run (default: ${DEFAULT-VALUE}).")
     String platform;
 
+    @Option(names = "--hosts", split = ",", paramLabel = "ADDRESS", description = "With --platform ssh: the servers, one node each "
+            + "(addresses or DNS names, comma-separated).")
+    java.util.List<String> hosts = new java.util.ArrayList<>();
+
     @Option(names = "--format", defaultValue = "yaml", description = "yaml or json (default: ${DEFAULT-VALUE}).")
     String format;
 
@@ -36,7 +40,7 @@ final class InitCommand implements Runnable {
             case "json" -> Init.Format.JSON;
             default -> throw new io.tpa.error.UserError("--format " + format + ": choose yaml or json");
         };
-        Init.Created created = Init.run(directory, name, replicas, platform, chosen, caCertificate, caKey);
+        Init.Created created = Init.run(directory, name, replicas, platform, chosen, caCertificate, caKey, hosts);
         System.out.println("Created group " + created.group() + " (" + created.nodes() + (created.nodes() == 1 ? " node" : " nodes") + ") in " + created.config());
         System.out.println("Next: tpa plan " + directory + "   then   tpa apply " + directory);
     }

@@ -59,24 +59,23 @@ public final class HostPreparation {
         long sharedBuffersMb = nodes.stream().mapToLong(n -> megabytes(n.parameters().getOrDefault("shared_buffers", "0MB"))).sum();
         if (sharedBuffersMb >= HUGE_PAGES_FROM_MB) {
             // shared_buffers plus about 10% for PostgreSQL's other shared memory.
-            settings.put("vm.nr_hugepages", Long.toString((sharedBuffersMb * 11 / 10 + HUGE_PAGE_MB - 1) / HUGE_PAGE_MB));
+            long wantedMb10 = sharedBuffersMb * 11; // tenths of a megabyte
+            settings.put("vm.nr_hugepages", Long.toString((wantedMb10 + HUGE_PAGE_MB * 10 - 1) / (HUGE_PAGE_MB * 10)));
         }
         return settings;
     }
 
+    /** A PostgreSQL memory setting in megabytes, rounded up: kB, MB, GB or TB, and a bare number in 8 kB pages as PostgreSQL reads it. */
     static long megabytes(String value) {
         String text = value.trim();
-        long factor = 1;
-        String number = text;
-        if (text.endsWith("GB")) {
-            factor = 1024;
-            number = text.substring(0, text.length() - 2);
-        } else if (text.endsWith("MB")) {
-            number = text.substring(0, text.length() - 2);
-        } else if (text.endsWith("kB")) {
-            return Long.parseLong(text.substring(0, text.length() - 2).trim()) / 1024;
+        Map<String, Long> kilobytes = Map.of("kB", 1L, "MB", 1024L, "GB", 1024L * 1024, "TB", 1024L * 1024 * 1024);
+        for (Map.Entry<String, Long> unit : kilobytes.entrySet()) {
+            if (text.endsWith(unit.getKey())) {
+                long kb = Long.parseLong(text.substring(0, text.length() - 2).trim()) * unit.getValue();
+                return (kb + 1023) / 1024;
+            }
         }
-        return Long.parseLong(number.trim()) * factor;
+        return (Long.parseLong(text) * 8 + 1023) / 1024;
     }
 
     public static String sysctlFile(Map<String, String> settings) {
@@ -97,7 +96,7 @@ public final class HostPreparation {
     }
 
     public static String firewallFile(String groupKey) {
-        return NFTABLES_DIRECTORY + "/tpa-" + groupKey + ".nft";
+        return NFTABLES_DIRECTORY + "/" + firewallTable(groupKey).replace('_', '-') + ".nft";
     }
 
     /**
@@ -178,6 +177,10 @@ public final class HostPreparation {
                     new FileOwner(null, "rwxr-xr-x"));
         }
         host.check(Command.of("nft", "-f", firewallFile(groupKey)));
+        if (host.exists("/run/systemd/system")) {
+            // Debian's nftables.service loads /etc/nftables.conf at boot, once enabled.
+            host.check(Command.of("systemctl", "enable", "--quiet", "nftables.service"));
+        }
     }
 
     /** Removes the group's rules from the server, now and at boot. */

@@ -241,7 +241,7 @@ public final class Patroni {
             }
         });
         for (String source : sources) {
-            lines.add("hostssl replication " + Roles.REPLICATION + " " + source + "/32 scram-sha-256");
+            lines.add("hostssl replication " + Roles.REPLICATION + " " + source + (source.contains(":") ? "/128" : "/32") + " scram-sha-256");
         }
         for (String source : sources) {
             lines.add("hostssl all all " + source + "/32 scram-sha-256");

@@ -103,10 +103,10 @@ public final class SshPlatform implements Platform {
      * Connects to every server at once, so that a server tpa cannot reach (or whose key it cannot
      * trust) fails the command before it changes anything.
      *
-     * @param addresses the servers the command needs
-     * @return a message per server that cannot be reached, by address; empty when all can
+     * @return a message per server of the config's nodes that cannot be reached, by address; empty when all can
      */
-    public Map<String, String> connect(List<String> addresses) {
+    public Map<String, String> connect() {
+        List<String> addresses = nodeHosts.values().stream().distinct().toList();
         Map<String, String> failures = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(addresses.size(), 16)));
         try {

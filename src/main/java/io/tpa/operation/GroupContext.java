@@ -63,7 +63,7 @@ public record GroupContext(
         GroupSpec spec = Defaults.resolve(loaded.spec(), catalog);
         Optional<Deployment> previous = directory.deployment();
         Platform platform = Platforms.forGroup(directory, spec, previous, trustNewHosts);
-        Platforms.requireReachable(platform, spec.allNodes().stream().map(io.tpa.model.NodeSpec::host).toList());
+        Platforms.requireReachable(platform);
         if (previous.isPresent() && !directory.hasSecrets() && !directory.hasClearSecrets()) {
             // New secrets and a new CA would take over (and lock out) the group that runs: refuse.
             throw new UserError(directory.path() + ": the group was applied (" + GroupDirectory.RECORD + ") but its secrets are missing "

@@ -13,7 +13,6 @@ import io.tpa.model.SshSpec;
 import io.tpa.workspace.GroupDirectory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,10 +36,11 @@ public final class Platforms {
                 Map<String, String> nodeHosts = new LinkedHashMap<>();
                 Map<String, SshLogin> logins = new LinkedHashMap<>();
                 previous.filter(p -> p.platform().equals("ssh")).ifPresent(p -> p.nodes()
-                        .forEach(node -> logins.put(node.address(), login(directory.path(), node.name(), node.ssh()))));
+                        .forEach(node -> logins.put(node.address(), login(directory.path(), node.ssh()))));
                 for (NodeSpec node : spec.allNodes()) {
-                    nodeHosts.put(node.name(), node.host());
-                    logins.put(node.host(), login(directory.path(), node.name(), node.ssh()));
+                    String address = address(node);
+                    nodeHosts.put(node.name(), address);
+                    logins.put(address, login(directory.path(), node.ssh()));
                 }
                 yield new SshPlatform(nodeHosts, logins, directory.path().resolve(KNOWN_HOSTS), trustNewHosts);
             }
@@ -57,7 +57,7 @@ public final class Platforms {
                 Map<String, SshLogin> logins = new LinkedHashMap<>();
                 for (DeployedNode node : deployment.nodes()) {
                     nodeHosts.put(node.name(), node.address());
-                    logins.put(node.address(), login(groupDirectory, node.name(), node.ssh()));
+                    logins.put(node.address(), login(groupDirectory, node.ssh()));
                 }
                 yield new SshPlatform(nodeHosts, logins, groupDirectory.toAbsolutePath().resolve(KNOWN_HOSTS), false);
             }
@@ -66,11 +66,11 @@ public final class Platforms {
     }
 
     /** Fails with every server that cannot be reached named, before anything changes (only the ssh platform connects). */
-    public static void requireReachable(Platform platform, List<String> addresses) {
+    public static void requireReachable(Platform platform) {
         if (!(platform instanceof SshPlatform ssh)) {
             return;
         }
-        Map<String, String> failures = ssh.connect(addresses.stream().distinct().toList());
+        Map<String, String> failures = ssh.connect();
         if (!failures.isEmpty()) {
             String first = failures.values().iterator().next();
             throw new UserError(UserError.FAILED, first + (failures.size() > 1
@@ -79,7 +79,24 @@ public final class Platforms {
         }
     }
 
-    static SshLogin login(Path groupDirectory, String node, SshSpec spec) {
+    /**
+     * A node's server as an address: pg_hba.conf and the firewall need addresses, so a DNS name is looked up
+     * once per run (a server whose address changes is a changed node: its certificate and the others' rules follow).
+     */
+    static String address(NodeSpec node) {
+        String host = node.host();
+        if (host.matches("[0-9.]+") || host.contains(":")) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getByName(host).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new UserError(UserError.FAILED, "node " + node.name() + ": host " + host + " has no address (DNS lookup failed); "
+                    + "check the name, or write the server's address");
+        }
+    }
+
+    static SshLogin login(Path groupDirectory, SshSpec spec) {
         SshSpec resolved = SshSpec.resolve(spec, null);
         String file = resolved.identityFile();
         Path identity = file.equals("~") || file.startsWith("~/")

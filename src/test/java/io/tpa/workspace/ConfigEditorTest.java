@@ -29,7 +29,8 @@ class ConfigEditorTest {
             # A tpa cluster group. Reference: docs/reference/config.md
             # `tpa plan DIR` shows what `tpa apply DIR` would change.
             name: demo
-            # Where the nodes run: local (each node on its own 127.x address on this machine).
+            # Where the nodes run: local (each node on its own 127.x address on this machine)
+            # or ssh (each node on a server of its own, see docs/own-servers.md).
             platform: local
             postgres:
               version: 15
@@ -258,7 +259,8 @@ class ConfigEditorTest {
                 # A tpa cluster group. Reference: docs/reference/config.md
                 # `tpa plan DIR` shows what `tpa apply DIR` would change.
                 name: demo-dr
-                # Where the nodes run: local (each node on its own 127.x address on this machine).
+                # Where the nodes run: local (each node on its own 127.x address on this machine)
+                # or ssh (each node on a server of its own, see docs/own-servers.md).
                 platform: local
                 postgres:
                   version: 15
@@ -712,6 +714,100 @@ class ConfigEditorTest {
                           "name": "pg2"
                         }
                 """));
+    }
+
+    // Hosts (ssh platform)
+
+    /** Nodes with a host each, written as block mappings. */
+    private static final String HOSTS = """
+            name: demo
+            platform: ssh
+            clusters:
+              - name: main
+                nodes:
+                  - name: pg1
+                    host: 10.0.0.11
+                  - name: pg2
+                    host: db2.example.com
+            """;
+
+    @Test
+    void aNewNodeGetsItsHostInTheStyleOfItsNeighbours() {
+        ConfigEditor added = yaml(HOSTS).addNode("main", "pg3", null, "10.0.0.13");
+
+        assertThat(added.text()).isEqualTo(HOSTS + """
+                      - name: pg3
+                        host: 10.0.0.13
+                """);
+        assertThat(added.changes()).containsExactly("add node pg3 on 10.0.0.13 to cluster main");
+        assertThat(load(added).allNodes()).extracting(NodeSpec::name, NodeSpec::host).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("pg1", "10.0.0.11"),
+                org.assertj.core.groups.Tuple.tuple("pg2", "db2.example.com"),
+                org.assertj.core.groups.Tuple.tuple("pg3", "10.0.0.13"));
+    }
+
+    @Test
+    void aNewNodesKeysFollowTheOrderItsNeighbourWritesThem() {
+        String hostFirst = HOSTS.replace("  - name: pg1\n        host: 10.0.0.11\n", "  - host: 10.0.0.11\n        name: pg1\n")
+                .replace("  - name: pg2\n        host: db2.example.com\n", "  - host: db2.example.com\n        name: pg2\n");
+        assertThat(hostFirst).contains("- host: db2.example.com\n        name: pg2\n");
+
+        ConfigEditor added = yaml(hostFirst).addNode("main", "pg3", null, "10.0.0.13");
+
+        assertThat(added.text()).isEqualTo(hostFirst + """
+                      - host: 10.0.0.13
+                        name: pg3
+                """);
+        assertThat(load(added).allNodes()).extracting(NodeSpec::name, NodeSpec::host).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("pg1", "10.0.0.11"),
+                org.assertj.core.groups.Tuple.tuple("pg2", "db2.example.com"),
+                org.assertj.core.groups.Tuple.tuple("pg3", "10.0.0.13"));
+    }
+
+    @Test
+    void aNewNodeInJsonHasItsNameAndHost() {
+        String config = """
+                {
+                  "name": "demo",
+                  "platform": "ssh",
+                  "clusters": [
+                    {"name": "main", "nodes": [{"name": "pg1", "host": "10.0.0.11"}]}
+                  ]
+                }""";
+
+        ConfigEditor added = json(config).addNode("main", "pg2", null, "10.0.0.12");
+
+        assertThat(added.text()).contains("""
+                        {
+                          "name": "pg1",
+                          "host": "10.0.0.11"
+                        },
+                        {
+                          "name": "pg2",
+                          "host": "10.0.0.12"
+                        }
+                      ]""".indent(6).stripTrailing());
+        assertThat(load(added).allNodes()).extracting(NodeSpec::name, NodeSpec::host).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("pg1", "10.0.0.11"),
+                org.assertj.core.groups.Tuple.tuple("pg2", "10.0.0.12"));
+    }
+
+    @Test
+    void withoutAHostNothingAboutHostIsWritten() {
+        ConfigEditor added = yaml(HOSTS).addNode("main", "pg3", null, null);
+
+        assertThat(added.text()).isEqualTo(HOSTS + "      - name: pg3\n");
+        assertThat(added.changes()).containsExactly("add node pg3 to cluster main");
+        assertThat(yaml(INIT).addNode("main", "pg4", "small", null).text()).isEqualTo(INIT + """
+                      - name: pg4
+                        size: small
+                """);
+
+        String config = """
+                {"name": "demo", "clusters": [{"name": "main", "nodes": [{"name": "pg1"}]}]}""";
+        ConfigEditor json = json(config).addNode("main", "pg2", null, null);
+        assertThat(json.text()).contains("\"pg2\"").doesNotContain("host");
+        assertThat(load(json).allNodes()).extracting(NodeSpec::host).containsOnlyNulls();
     }
 
     // Refusals

@@ -38,6 +38,14 @@ public final class Init {
      * @param caKey         that CA's private key (PKCS#8 PEM)
      */
     public static Created run(Path directory, String name, int replicas, String platform, Format format, Path caCertificate, Path caKey) {
+        return run(directory, name, replicas, platform, format, caCertificate, caKey, List.of());
+    }
+
+    /**
+     * @param hosts on the ssh platform, the servers: one node each, so they set the number of nodes
+     */
+    public static Created run(Path directory, String name, int replicas, String platform, Format format, Path caCertificate, Path caKey,
+                              List<String> hosts) {
         Path dir = directory.toAbsolutePath().normalize();
         for (String existing : List.of("tpa.yml", "tpa.yaml", "tpa.json")) {
             if (Files.exists(dir.resolve(existing))) {
@@ -52,16 +60,26 @@ public final class Init {
         if (replicas < 0 || replicas > 30) {
             throw new UserError("--replicas " + replicas + ": choose between 0 and 30 replicas");
         }
-        if (!platform.equals("local")) {
-            throw new UserError("--platform " + platform + ": only the local platform is available in this version of tpa");
+        if (!platform.equals("local") && !platform.equals("ssh")) {
+            throw new UserError("--platform " + platform + ": choose local (every node on this machine) or ssh (your own servers)");
+        }
+        if (platform.equals("ssh") && hosts.isEmpty()) {
+            throw new UserError("--platform ssh needs the servers: name them with --hosts ADDRESS,ADDRESS,... (one node each)");
+        }
+        if (platform.equals("local") && !hosts.isEmpty()) {
+            throw new UserError("--hosts: only the ssh platform runs nodes on servers of their own; add --platform ssh");
+        }
+        if (hosts.stream().distinct().count() != hosts.size()) {
+            throw new UserError("--hosts " + String.join(",", hosts) + ": a server is named twice; every node needs a server of its own");
         }
         if ((caCertificate == null) != (caKey == null)) {
             throw new UserError("--ca-cert and --ca-key go together: pass both, or neither for a CA of the group's own");
         }
         CertificateAuthority authority = caCertificate == null ? null : importAuthority(caCertificate, caKey);
-        List<String> nodes = new ArrayList<>();
-        for (int i = 1; i <= replicas + 1; i++) {
-            nodes.add("pg" + i);
+        Map<String, String> nodes = new LinkedHashMap<>();
+        int count = hosts.isEmpty() ? replicas + 1 : hosts.size();
+        for (int i = 1; i <= count; i++) {
+            nodes.put("pg" + i, hosts.isEmpty() ? null : hosts.get(i - 1));
         }
         Path config = dir.resolve(format == Format.YAML ? "tpa.yml" : "tpa.json");
         try {
@@ -103,15 +121,16 @@ public final class Init {
         return base.length() > 40 ? base.substring(0, 40) : base;
     }
 
-    private static String yaml(String group, String platform, List<String> nodes) {
+    private static String yaml(String group, String platform, Map<String, String> nodes) {
         StringBuilder out = new StringBuilder();
         out.append("""
                 # A tpa cluster group. Reference: docs/reference/config.md
                 # `tpa plan DIR` shows what `tpa apply DIR` would change.
                 name: %s
-                # Where the nodes run: local (each node on its own 127.x address on this machine).
+                # Where the nodes run: local (each node on its own 127.x address on this machine)
+                # or ssh (each node on a server of its own, see docs/own-servers.md).
                 platform: %s
-                postgres:
+                %spostgres:
                   version: 15
                   # Extensions to install, preload where needed, and create, e.g. [pg_stat_statements, pgcrypto]
                   extensions: [pg_stat_statements]
@@ -126,21 +145,43 @@ public final class Init {
                   - name: main
                     location: dc1
                     nodes:
-                """.formatted(group, platform));
-        for (String node : nodes) {
+                """.formatted(group, platform, platform.equals("ssh") ? """
+                # How tpa logs in to the servers, with a key; a user other than root needs passwordless sudo.
+                # The first `tpa apply --trust-new-hosts` records their host keys in known_hosts.
+                ssh:
+                  user: root
+                  identity_file: ~/.ssh/id_ed25519
+                """ : ""));
+        nodes.forEach((node, host) -> {
             out.append("      - name: ").append(node).append('\n');
-        }
+            if (host != null) {
+                out.append("        host: ").append(host).append('\n');
+            }
+        });
         return out.toString();
     }
 
-    private static String json(String group, String platform, List<String> nodes) {
+    private static String json(String group, String platform, Map<String, String> nodes) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", group);
         root.put("platform", platform);
+        if (platform.equals("ssh")) {
+            Map<String, String> ssh = new LinkedHashMap<>();
+            ssh.put("user", "root");
+            ssh.put("identity_file", "~/.ssh/id_ed25519");
+            root.put("ssh", ssh);
+        }
         root.put("postgres", Map.of("version", 15, "extensions", List.of("pg_stat_statements"), "parameters", Map.of()));
         root.put("defaults", Map.of("size", "small"));
         root.put("clusters", List.of(Map.of("name", "main", "location", "dc1",
-                "nodes", nodes.stream().map(n -> Map.of("name", n)).toList())));
+                "nodes", nodes.entrySet().stream().map(n -> {
+                    Map<String, String> node = new LinkedHashMap<>();
+                    node.put("name", n.getKey());
+                    if (n.getValue() != null) {
+                        node.put("host", n.getValue());
+                    }
+                    return node;
+                }).toList())));
         try {
             return Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (IOException e) {

@@ -32,6 +32,29 @@ class InitTest {
     }
 
     @Test
+    void sshPlatformGetsANodePerServer() {
+        for (Init.Format format : Init.Format.values()) {
+            Path group = directory.resolve(format.name());
+            Init.Created created = Init.run(group, "fleet", 2, "ssh", format, null, null, java.util.List.of("10.0.0.11", "10.0.0.12"));
+            assertThat(created.nodes()).isEqualTo(2);
+            var spec = SpecLoader.load(group).spec();
+            assertThat(spec.platform()).isEqualTo("ssh");
+            assertThat(spec.ssh().identityFile()).isEqualTo("~/.ssh/id_ed25519");
+            assertThat(spec.allNodes()).extracting(io.tpa.model.NodeSpec::host).containsExactly("10.0.0.11", "10.0.0.12");
+        }
+    }
+
+    @Test
+    void sshPlatformNeedsDistinctServers() {
+        assertThatThrownBy(() -> Init.run(directory.resolve("a"), "fleet", 2, "ssh", Init.Format.YAML, null, null, java.util.List.of()))
+                .isInstanceOf(UserError.class).hasMessageContaining("--hosts");
+        assertThatThrownBy(() -> Init.run(directory.resolve("b"), "fleet", 2, "ssh", Init.Format.YAML, null, null,
+                java.util.List.of("10.0.0.11", "10.0.0.11"))).isInstanceOf(UserError.class).hasMessageContaining("named twice");
+        assertThatThrownBy(() -> Init.run(directory.resolve("c"), "fleet", 2, "local", Init.Format.YAML, null, null,
+                java.util.List.of("10.0.0.11"))).isInstanceOf(UserError.class).hasMessageContaining("--platform ssh");
+    }
+
+    @Test
     void refusesToOverwriteAConfig() {
         Init.run(directory, "demo", 1, "local", Init.Format.YAML);
         assertThatThrownBy(() -> Init.run(directory, "demo", 1, "local", Init.Format.YAML))

@@ -1,0 +1,77 @@
+package io.tpa.component;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tpa.model.Catalog;
+import io.tpa.model.DeployedCluster;
+import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
+import io.tpa.model.Json;
+import io.tpa.model.Roles;
+import io.tpa.model.SecretNames;
+import io.tpa.model.SizeSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code failover: fast|standard} becomes Patroni's ttl, loop_wait and retry_timeout in the bootstrap configuration. */
+class PatroniTimingTest {
+    private static final Map<String, String> PASSWORDS = Map.of(Roles.SUPERUSER, "s", Roles.REPLICATION, "r", Roles.REWIND, "w",
+            SecretNames.PATRONI_API, "a");
+
+    @Test
+    void fastProfile() {
+        Patroni.Timing fast = Patroni.Timing.of("fast");
+
+        assertThat(fast).isEqualTo(new Patroni.Timing(6, 1, 2));
+        assertThat(fast.settings()).containsExactly(Map.entry("ttl", 6), Map.entry("loop_wait", 1), Map.entry("retry_timeout", 2));
+    }
+
+    @Test
+    void standardProfileIsAlsoTheDefault() {
+        Patroni.Timing standard = new Patroni.Timing(15, 3, 5);
+
+        assertThat(Patroni.Timing.of("standard")).isEqualTo(standard);
+        assertThat(Patroni.Timing.of(null)).isEqualTo(standard);
+        assertThat(Patroni.Timing.of("standard")).isNotEqualTo(Patroni.Timing.of("fast"));
+    }
+
+    @Test
+    void bothProfilesSatisfyPatronisTimingRule() {
+        for (String profile : List.of("standard", "fast")) {
+            Patroni.Timing timing = Patroni.Timing.of(profile);
+            assertThat(timing.loopWait() + 2 * timing.retryTimeout()).as(profile).isLessThanOrEqualTo(timing.ttl());
+            assertThat(timing.loopWait()).as(profile).isPositive();
+        }
+    }
+
+    @Test
+    void fastFailoverReachesTheBootstrapConfiguration() throws Exception {
+        JsonNode dcs = bootstrapDcs("fast");
+
+        assertThat(dcs.path("ttl").asInt()).isEqualTo(6);
+        assertThat(dcs.path("loop_wait").asInt()).isEqualTo(1);
+        assertThat(dcs.path("retry_timeout").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void standardFailoverAndOlderRecordsGetTheStandardTiming() throws Exception {
+        for (String failover : new String[] {"standard", null}) {
+            JsonNode dcs = bootstrapDcs(failover);
+            assertThat(dcs.path("ttl").asInt()).as("failover %s", failover).isEqualTo(15);
+            assertThat(dcs.path("loop_wait").asInt()).as("failover %s", failover).isEqualTo(3);
+            assertThat(dcs.path("retry_timeout").asInt()).as("failover %s", failover).isEqualTo(5);
+        }
+    }
+
+    private static JsonNode bootstrapDcs(String failover) throws Exception {
+        DeployedNode pg1 = new DeployedNode("pg1", "main", "127.20.0.1", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null);
+        DeployedCluster main = new DeployedCluster("main", "main", true, "main", "pg1", Map.of(), List.of(pg1));
+        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local",
+                "/var/lib/tpa/groups/sales-abc123", 15, List.of(), List.of(main), null, false, failover);
+        assertThat(deployment.failover()).isEqualTo(failover == null ? "standard" : failover);
+        String yaml = Patroni.config(deployment, deployment.node("pg1").orElseThrow(), PASSWORDS, List.of("127.0.0.1"), Catalog.load());
+        return Json.YAML.readTree(yaml).path("bootstrap").path("dcs");
+    }
+}
