@@ -210,9 +210,12 @@ boot() {
     mount --bind "$dir/$(flat "$p")" "$p"
   done
   mount -t tmpfs -o mode=1777 "tpa-$name-shm" /dev/shm
-  # The hosts share this machine's kernel: as in a container, its settings are read-only to them.
+  # The hosts share this machine's kernel: as in a container, its settings are read-only to them, but for the
+  # network's, which are the host's own (its network namespace).
   mount --bind /proc/sys /proc/sys
   mount -o remount,bind,ro /proc/sys
+  mount --bind /proc/sys/net /proc/sys/net
+  mount -o remount,bind,rw /proc/sys/net
   # Hide the other hosts' directories: the host sees only its sshd files and the shared test key.
   local view=/run/tpa-test-hosts-all f
   mkdir -p "$view"

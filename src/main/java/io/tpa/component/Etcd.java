@@ -51,6 +51,9 @@ public final class Etcd {
                 "--peer-trusted-ca-file", layout.etcdTlsDirectory() + "/ca.crt",
                 "--peer-client-cert-auth",
                 "--cipher-suites", CIPHER_SUITES,
+                // A member cut off from the others asks them before it starts an election, so rejoining does not
+                // depose the leader they elected meanwhile (which would cost Patroni its DCS for a moment).
+                "--pre-vote",
                 "--logger", "zap",
                 "--log-level", "warn");
         return new ServiceDefinition(serviceName(node), command, user, Map.of("ETCD_UNSUPPORTED_ARCH", ""),

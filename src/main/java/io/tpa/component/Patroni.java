@@ -145,7 +145,9 @@ public final class Patroni {
                 "authentication", Map.of("username", SecretNames.PATRONI_API_USER, "password", passwords.get(SecretNames.PATRONI_API))));
         root.put("ctl", Map.of("cacert", tls + "/ca.crt", "certfile", tls + "/server.crt", "keyfile", tls + "/server.key"));
         root.put("etcd3", Map.of(
-                "hosts", deployment.etcdMembers().stream().map(m -> m.address() + ":" + Deployment.ETCD_CLIENT_PORT).toList(),
+                "hosts", etcdHosts(deployment, node),
+                // Only these hosts: without it Patroni asks etcd for every member and finds its own again.
+                "use_proxies", true,
                 "protocol", "https",
                 "cacert", tls + "/ca.crt",
                 "cert", tls + "/server.crt",
@@ -225,6 +227,24 @@ public final class Patroni {
         Map<String, String> all = new LinkedHashMap<>(first);
         all.putAll(second);
         return all;
+    }
+
+    /**
+     * The etcd members a node's Patroni talks to: every member but the node's own, when there are others.
+     *
+     * <p>Patroni 3.0.2 reads etcd with serializable (possibly stale) reads, and when it believes it holds the
+     * leader lock it rewrites the lock without comparing it ({@code Etcd3._update_leader}). A primary whose network
+     * is cut still reaches its own etcd member over loopback; that member, cut off from the quorum, keeps answering
+     * with the state from before the cut, where this node holds the lock. Once the network is back, Patroni
+     * took the lock back from the replica promoted meanwhile, and two timelines diverged (seen on test hosts:
+     * docs/reliability.md). Without its own member, a cut-off node sees no etcd at all and demotes itself, and
+     * reads after the cut come from members that stayed in the quorum. {@code use_proxies} keeps Patroni to this
+     * list: otherwise it asks etcd for its members and adds its own back.
+     */
+    static List<String> etcdHosts(Deployment deployment, DeployedNode node) {
+        List<DeployedNode> members = deployment.etcdMembers();
+        List<DeployedNode> others = members.stream().filter(m -> !m.name().equals(node.name())).toList();
+        return (others.isEmpty() ? members : others).stream().map(m -> m.address() + ":" + Deployment.ETCD_CLIENT_PORT).toList();
     }
 
     /**

@@ -38,7 +38,7 @@ final class ChaosWriter implements AutoCloseable {
     ChaosWriter(TestGroup group, String table, int maximumSeconds) throws SQLException {
         StringBuilder hosts = new StringBuilder();
         group.deployment().nodes().forEach(n -> hosts.append(hosts.isEmpty() ? "" : ",").append(n.address()).append(":5432"));
-        this.url = "jdbc:postgresql://" + hosts + "/postgres?targetServerType=primary&connectTimeout=2&socketTimeout=5"
+        this.url = "jdbc:postgresql://" + hosts + "/postgres?targetServerType=primary&hostRecheckSeconds=1&connectTimeout=2&socketTimeout=5"
                 + "&sslmode=verify-full&sslrootcert=" + group.directory.resolve("tls/ca.crt");
         this.password = group.superuserPassword();
         this.table = table;

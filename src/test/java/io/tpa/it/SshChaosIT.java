@@ -30,11 +30,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SshChaosIT {
-    /** Standard profile: the lock lives 15 s after the primary's last renewal (up to 3 s before the cut), plus a loop. */
-    private static final double STANDARD_BOUND_SECONDS = 15 + 3;
-    /** Fast profile: ttl 6 s, loop 1 s; the bound leaves room for a loaded machine (the target of 8 s is measured in bench/). */
-    private static final double FAST_BOUND_SECONDS = 6 + 6;
+    /**
+     * The lock lives ttl after the primary's last renewal, but a replica notices its expiry only once its etcd watch
+     * fails, and Patroni 3.0.2 keeps a watch on a member that vanished open until TCP gives up on it: 5 to 30 s even
+     * with tpa's TCP settings (docs/reliability.md). These bounds catch a failover that does not happen; the figures
+     * are recorded by bench/failover.sh.
+     */
+    private static final double STANDARD_BOUND_SECONDS = 45;
+    private static final double FAST_BOUND_SECONDS = 30;
     private static final int WRITER_SECONDS = 180;
+    /** How many cuts per configuration: 1 in the suite; bench/failover.sh asks for more ({@code -Dtpa.chaos.rounds=N}). */
+    private static final int ROUNDS = Integer.getInteger("tpa.chaos.rounds", 1);
 
     private TestHosts hosts;
     private TestGroup group;
@@ -73,7 +79,9 @@ class SshChaosIT {
     @Test
     @Order(1)
     void primaryNetworkCutAsynchronousStandard() throws Exception {
-        networkCut("async, failover standard", STANDARD_BOUND_SECONDS, false);
+        for (int round = 1; round <= ROUNDS; round++) {
+            networkCut("async, failover standard", STANDARD_BOUND_SECONDS, false, round);
+        }
     }
 
     @Test
@@ -83,17 +91,19 @@ class SshChaosIT {
         Tpa.Result applied = group.apply();
         assertThat(applied.stdout()).as("the profile changes without a restart").doesNotContain("restart");
         waitForSynchronousReplica();
-        networkCut("sync, failover fast", FAST_BOUND_SECONDS, true);
+        for (int round = 1; round <= ROUNDS; round++) {
+            networkCut("sync, failover fast", FAST_BOUND_SECONDS, true, round);
+        }
     }
 
-    private void networkCut(String mode, double bound, boolean synchronous) throws Exception {
+    private void networkCut(String mode, double bound, boolean synchronous, int round) throws Exception {
         DeployedNode primary = leader().orElseThrow();
         TestHosts.Host server = hostOf(primary);
         double failover;
         double demoted;
         List<Long> lost;
         String newPrimary;
-        try (ChaosWriter writer = new ChaosWriter(group, "cut_" + (synchronous ? "sync" : "async"), WRITER_SECONDS)) {
+        try (ChaosWriter writer = new ChaosWriter(group, "cut_" + (synchronous ? "sync" : "async") + "_" + round, WRITER_SECONDS)) {
             Wait.until("for the writer's first 50 commits", Duration.ofSeconds(30), () -> writer.count() >= 50);
             long fault = System.nanoTime();
             link(server, "down");

@@ -38,24 +38,26 @@ final class DynamicConfigurationPhase implements Phase {
             } catch (ComponentException e) {
                 continue;
             }
+            // Top-level settings go in one PUT of the whole configuration: two read-modify-write PUTs running at once
+            // could each write back the other's old value.
+            Map<String, Object> settings = new java.util.LinkedHashMap<>();
+            List<String> described = new ArrayList<>();
             boolean synchronous = state.context().deployment().synchronous();
             if (configuration.path("synchronous_mode").asBoolean(false) != synchronous) {
-                DeployedNode target = leader.get();
-                actions.add(new Action(title(), cluster.name(), "set synchronous_mode " + synchronous, false,
-                        () -> state.patroni(target).setSynchronousMode(synchronous)));
+                settings.put("synchronous_mode", synchronous);
+                described.add("synchronous_mode " + synchronous);
             }
-            Map<String, Integer> timing = Patroni.Timing.of(state.context().deployment().failover()).settings();
             Map<String, Integer> timingChanges = new TreeMap<>();
-            timing.forEach((name, value) -> {
+            Patroni.Timing.of(state.context().deployment().failover()).settings().forEach((name, value) -> {
                 if (configuration.path(name).asInt(-1) != value) {
                     timingChanges.put(name, value);
                 }
             });
             if (!timingChanges.isEmpty()) {
-                DeployedNode target = leader.get();
-                actions.add(new Action(title(), cluster.name(), "set failover " + state.context().deployment().failover() + " ("
+                settings.putAll(timingChanges);
+                described.add("failover " + state.context().deployment().failover() + " ("
                         + timingChanges.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "))
-                        + ")", false, () -> state.patroni(target).setDynamicSettings(timingChanges)));
+                        + ")");
             }
             JsonNode current = configuration.path("postgresql").path("parameters");
             Map<String, String> changes = new TreeMap<>();
@@ -64,14 +66,24 @@ final class DynamicConfigurationPhase implements Phase {
                     changes.put(name, value);
                 }
             });
-            if (changes.isEmpty()) {
+            if (!changes.isEmpty()) {
+                changes.keySet().stream().filter(name -> state.settings().map(s -> s.needsRestart(name)).orElse(false)).findAny().ifPresent(name ->
+                        cluster.nodes().forEach(node -> state.needsRestart(node, String.join(", ", changes.keySet()))));
+                described.add(String.join(", ", changes.keySet()));
+            }
+            if (described.isEmpty()) {
                 continue;
             }
-            changes.keySet().stream().filter(name -> state.settings().map(s -> s.needsRestart(name)).orElse(false)).findAny().ifPresent(name ->
-                    cluster.nodes().forEach(node -> state.needsRestart(node, String.join(", ", changes.keySet()))));
             DeployedNode target = leader.get();
-            actions.add(new Action(title(), cluster.name(), "set " + String.join(", ", changes.keySet()), false,
-                    () -> state.patroni(target).setDynamicParameters(changes)));
+            // One action, one change after the other: each is a read-modify-write of the whole configuration.
+            actions.add(new Action(title(), cluster.name(), "set " + String.join(", ", described), false, () -> {
+                if (!settings.isEmpty()) {
+                    state.patroni(target).setDynamicSettings(settings);
+                }
+                if (!changes.isEmpty()) {
+                    state.patroni(target).setDynamicParameters(changes);
+                }
+            }));
         }
         return actions;
     }

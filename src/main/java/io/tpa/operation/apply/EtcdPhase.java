@@ -53,9 +53,12 @@ final class EtcdPhase implements Phase {
         List<DeployedNode> stale = ApplyState.each(deployment.etcdMembers(),
                 m -> livePeers.contains(Etcd.peerUrl(m.address())) && stale(state, m) ? m : null);
         if (!stale.isEmpty()) {
+            // One member at a time, each healthy before the next: the cluster keeps its quorum throughout.
             actions.add(new Action(title(), names(stale), "start etcd and wait until the members are healthy", false, () -> {
-                stale.forEach(member -> state.services(member).apply(List.of(definition(state, member))));
-                waitHealthy(state, stale);
+                stale.forEach(member -> {
+                    state.services(member).apply(List.of(definition(state, member)));
+                    waitHealthy(state, List.of(member));
+                });
             }));
             if (joining.isEmpty() && leaving.isEmpty()) {
                 return actions;

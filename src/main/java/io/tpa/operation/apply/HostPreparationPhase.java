@@ -45,13 +45,17 @@ final class HostPreparationPhase implements Phase {
                 kernelChanges.put(key, value);
             }
         });
-        String settings = kernelChanges.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
-        if (!kernelChanges.isEmpty() && facts.kernelWritable()) {
-            actions.add(new Action(title(), host.name(), "set kernel settings " + settings, false,
-                    () -> HostPreparation.applyKernelSettings(host, wanted)));
-        } else if (!kernelChanges.isEmpty()) {
-            state.note(where + ": kernel settings left as they are, since /proc/sys is read-only there (a container shares its "
-                    + "host's kernel); PostgreSQL wants " + settings);
+        Map<String, String> settable = HostPreparation.settable(wanted, facts.kernelWritable());
+        Map<String, String> toSet = HostPreparation.settable(kernelChanges, facts.kernelWritable());
+        Map<String, String> refused = new TreeMap<>(kernelChanges);
+        refused.keySet().removeAll(toSet.keySet());
+        if (!toSet.isEmpty()) {
+            actions.add(new Action(title(), host.name(), "set kernel settings " + describe(toSet), false,
+                    () -> HostPreparation.applyKernelSettings(host, settable)));
+        }
+        if (!refused.isEmpty()) {
+            state.note(where + ": kernel settings left as they are, since /proc/sys is read-only there for them (a container "
+                    + "shares its host's kernel); PostgreSQL wants " + describe(refused));
         }
 
         String rules = HostPreparation.firewallRules(deployment, nodes, admins);
@@ -75,5 +79,9 @@ final class HostPreparationPhase implements Phase {
             state.note(where + ": no C.UTF-8 locale; install the locales package");
         }
         return actions;
+    }
+
+    private static String describe(Map<String, String> settings) {
+        return settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     }
 }
