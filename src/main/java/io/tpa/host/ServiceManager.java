@@ -29,6 +29,13 @@ public interface ServiceManager {
 
     void stop(String name);
 
+    /**
+     * Ends a service's main process with SIGKILL and lets the manager start it again. What that process started
+     * keeps running: Patroni, started again, finds its PostgreSQL running and carries on (so it re-reads settings a
+     * reload does not, such as its etcd hosts, without stopping PostgreSQL).
+     */
+    void kill(String name);
+
     void start(String name);
 
     /** Stops and forgets a service. */

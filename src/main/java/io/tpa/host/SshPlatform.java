@@ -34,8 +34,9 @@ public final class SshPlatform implements Platform {
      * @param trustNewHosts record the key of a server not in known_hosts yet instead of refusing it
      */
     public SshPlatform(Map<String, String> nodeHosts, Map<String, SshLogin> logins, Path knownHosts, boolean trustNewHosts) {
-        this.nodeHosts = Map.copyOf(nodeHosts);
-        this.logins = Map.copyOf(logins);
+        // In config order: the servers are connected, and their failures reported, in that order.
+        this.nodeHosts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodeHosts));
+        this.logins = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(logins));
         this.knownHosts = knownHosts;
         this.trustNewHosts = trustNewHosts;
     }

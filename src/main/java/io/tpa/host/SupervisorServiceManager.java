@@ -146,6 +146,12 @@ public final class SupervisorServiceManager implements ServiceManager {
     }
 
     @Override
+    public void kill(String name) {
+        // The signal goes to the program's process only; supervisord starts it again (autorestart).
+        checkControl("signal", "KILL", name);
+    }
+
+    @Override
     public void start(String name) {
         checkControl("start", name);
     }

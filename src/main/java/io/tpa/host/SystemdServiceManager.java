@@ -175,6 +175,12 @@ public final class SystemdServiceManager implements ServiceManager {
         return states;
     }
 
+    /** SIGKILL to the main process only; Restart=always starts it again, and KillMode=process spares its children. */
+    @Override
+    public void kill(String name) {
+        checkSystemctl(List.of("kill", "--kill-who=main", "--signal=KILL", unit(name)));
+    }
+
     @Override
     public void stop(String name) {
         systemctl(List.of("stop", unit(name)));
@@ -247,7 +253,7 @@ public final class SystemdServiceManager implements ServiceManager {
                 ExecStart=%7$s
                 Restart=always
                 RestartSec=1
-                KillMode=mixed
+                KillMode=process
                 TimeoutStopSec=120
                 StandardOutput=append:%8$s
                 StandardError=inherit

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Network cuts on test hosts (docs/test-hosts.md): the primary's server loses its link under a concurrent writer
+ * The chaos suite on test hosts (docs/test-hosts.md), over the ssh platform. Process faults first (kill -9 of the
+ * primary's PostgreSQL and Patroni, an etcd member down, a replica stopped under load), each under a writer that
+ * records every acknowledged commit. Then network cuts: the primary's server loses its link under the writer
  * (every acknowledged commit recorded). A replica must take over; the cut-off primary must stop taking writes on
  * its own (Patroni demotes it once it cannot reach etcd), so there is no split brain; once the link is back it
  * rejoins as a replica (with pg_rewind when its timeline diverged). First with the defaults (asynchronous,
@@ -76,8 +78,100 @@ class SshChaosIT {
         return yaml.toString();
     }
 
+    /** kill -9 of the primary's postmaster: Patroni starts PostgreSQL again in place, no failover. */
     @Test
     @Order(1)
+    void killPrimaryPostgres() throws Exception {
+        processFault("kill-9-primary-postgres", primary -> {
+            String data = group.deployment().baseDirectory() + "/nodes/" + primary.name() + "/pgdata";
+            return "kill -9 $(head -1 " + data + "/postmaster.pid)";
+        }, primary -> null);
+    }
+
+    /** kill -9 of the primary's Patroni: its supervisor starts it again, and it finds PostgreSQL running and its lock held. */
+    @Test
+    @Order(2)
+    void killPrimaryPatroni() throws Exception {
+        processFault("kill-9-primary-patroni", primary -> "pkill -9 -f '^/usr/bin/python3 /usr/bin/patroni '", primary -> null);
+    }
+
+    /** One etcd member stopped (on a replica's server) and started again: etcd keeps its quorum, writes go on. */
+    @Test
+    @Order(3)
+    void oneEtcdMemberDown() throws Exception {
+        processFault("one-etcd-member-down", primary -> supervisorctl("stop", "etcd-" + replicaOf(primary).name()),
+                primary -> supervisorctl("start", "etcd-" + replicaOf(primary).name()));
+    }
+
+    /** A replica's Patroni (and so its PostgreSQL) stopped under load and started again: it catches up through its slot. */
+    @Test
+    @Order(4)
+    void replicaStoppedUnderLoad() throws Exception {
+        processFault("replica-stopped-under-load", primary -> supervisorctl("stop", "patroni-" + replicaOf(primary).name()),
+                primary -> supervisorctl("start", "patroni-" + replicaOf(primary).name()));
+    }
+
+    /**
+     * Runs a fault on the primary's server ({@code inject}, a shell command) or a replica's (the command names its
+     * program), under the writer; then {@code heal} (on the same server), and checks that the group is healthy with
+     * every acknowledged commit, and how long writes stopped.
+     */
+    private void processFault(String scenario, java.util.function.Function<DeployedNode, String> inject,
+                              java.util.function.Function<DeployedNode, String> heal) throws Exception {
+        DeployedNode primary = leader().orElseThrow();
+        String injected = inject.apply(primary);
+        TestHosts.Host server = injected.startsWith(SUPERVISORCTL) ? hostOf(replicaOf(primary)) : hostOf(primary);
+        List<Long> lost;
+        double gap;
+        try (ChaosWriter writer = new ChaosWriter(group, "fault_" + scenario.replace('-', '_'), WRITER_SECONDS)) {
+            Wait.until("for the writer's first 50 commits", Duration.ofSeconds(30), () -> writer.count() >= 50);
+            long fault = System.nanoTime();
+            TestHosts.Result done = hosts.ssh(server, injected);
+            assertThat(done.succeeded()).as("%s on %s: %s", injected, server.name(), done.output()).isTrue();
+            int before = writer.count();
+            Wait.until("for 100 more commits after the fault", Duration.ofSeconds(90), () -> writer.count() >= before + 100);
+            String healing = heal.apply(primary);
+            if (healing != null) {
+                TestHosts.Result healed = hosts.ssh(server, healing);
+                assertThat(healed.succeeded()).as("%s on %s: %s", healing, server.name(), healed.output()).isTrue();
+            }
+            Wait.until("for every replica to stream again", Duration.ofSeconds(120), group::whyNotHealthy);
+            gap = longestGap(writer, fault);
+            try (Connection connection = group.connect(leader().orElseThrow().name())) {
+                lost = writer.missingOn(connection);
+            }
+        }
+        String line = String.format(Locale.ROOT, "chaos %s (ssh, async): longest write gap %.1f s, lost %d acknowledged commits, "
+                + "primary before %s, after %s", scenario, gap, lost.size(), primary.name(), leader().map(DeployedNode::name).orElse("none"));
+        System.out.println(line);
+        results.add(line);
+        assertThat(lost).as("acknowledged commits lost").isEmpty();
+    }
+
+    private static final String SUPERVISORCTL = "supervisorctl";
+
+    private String supervisorctl(String action, String program) {
+        return SUPERVISORCTL + " -c " + group.deployment().baseDirectory() + "/supervisor/supervisord.conf " + action + " " + program;
+    }
+
+    private DeployedNode replicaOf(DeployedNode primary) {
+        return group.deployment().nodes().stream().filter(n -> !n.name().equals(primary.name())).findFirst().orElseThrow();
+    }
+
+    private static double longestGap(ChaosWriter writer, long since) {
+        double longest = 0;
+        long previous = since;
+        for (ChaosWriter.Commit commit : writer.commits()) {
+            if (commit.at() >= since) {
+                longest = Math.max(longest, (commit.at() - previous) / 1e9);
+                previous = commit.at();
+            }
+        }
+        return longest;
+    }
+
+    @Test
+    @Order(5)
     void primaryNetworkCutAsynchronousStandard() throws Exception {
         for (int round = 1; round <= ROUNDS; round++) {
             networkCut("async, failover standard", STANDARD_BOUND_SECONDS, false, round);
@@ -85,7 +179,7 @@ class SshChaosIT {
     }
 
     @Test
-    @Order(2)
+    @Order(6)
     void primaryNetworkCutSynchronousFast() throws Exception {
         group.writeConfig(config("synchronous: true\nfailover: fast\n"));
         Tpa.Result applied = group.apply();
@@ -124,11 +218,15 @@ class SshChaosIT {
             } finally {
                 link(server, "up");
             }
-            Wait.until("for " + primary.name() + " to rejoin as a replica", Duration.ofSeconds(120), () -> {
-                String problem = group.whyNotHealthy();
-                return problem != null ? problem : leader().map(DeployedNode::name).filter(primary.name()::equals).isPresent()
-                        ? primary.name() + " leads again" : null;
-            });
+            try {
+                Wait.until("for " + primary.name() + " to rejoin as a replica", Duration.ofSeconds(120), () -> {
+                    String problem = group.whyNotHealthy();
+                    return problem != null ? problem : leader().map(DeployedNode::name).filter(primary.name()::equals).isPresent()
+                            ? primary.name() + " leads again" : null;
+                });
+            } catch (Wait.WaitTimeout e) {
+                throw new AssertionError(e.getMessage() + patroniLogs(), e);
+            }
             try (Connection connection = group.connect(newPrimary)) {
                 lost = writer.missingOn(connection);
             }
@@ -143,6 +241,17 @@ class SshChaosIT {
             assertThat(lost).as("acknowledged commits lost in synchronous mode").isEmpty();
             waitForSynchronousReplica();
         }
+    }
+
+    /** The end of every node's Patroni log, for a failure message. */
+    private String patroniLogs() {
+        StringBuilder logs = new StringBuilder();
+        for (DeployedNode node : group.deployment().nodes()) {
+            String log = group.deployment().baseDirectory() + "/nodes/" + node.name() + "/log/patroni.log";
+            logs.append("\n--- ").append(node.name()).append(" patroni.log (end, without routine lines):\n")
+                    .append(hosts.ssh(hostOf(node), "grep -v 'no action' " + log + " | tail -40").output());
+        }
+        return logs.toString();
     }
 
     private void link(TestHosts.Host host, String state) {

@@ -34,9 +34,10 @@ public final class Apply {
                 new PreparePhase(),
                 new TlsPhase(false),
                 new SupervisorPhase(),
+                // Before etcd's membership changes: a node's Patroni moves to its new etcd hosts while the old ones still run.
+                new PatroniConfigPhase(),
                 new EtcdPhase(),
                 new RemoveNodesPhase(),
-                new PatroniConfigPhase(),
                 new StandbyClustersPhase(),
                 PatroniStartPhase.primaries(),
                 PatroniStartPhase.replicas(),

@@ -58,8 +58,14 @@ final class PatroniConfigPhase implements Phase {
                 description += " and reload" + (changed.isEmpty() ? "" : " (" + String.join(", ", changed.keySet()) + ")");
             }
             boolean waitForPostgres = postgresChanged;
-            return new Action(title(), node.name(), description, false, () -> {
+            // Patroni reads its etcd hosts only when it starts: a new list needs a new Patroni (PostgreSQL keeps running).
+            boolean newEtcdHosts = reload && !etcdHosts(current.get()).equals(etcdHosts(wanted));
+            String said = newEtcdHosts ? description.replace(" and reload", " and start Patroni again (new etcd hosts)") : description;
+            return new Action(title(), node.name(), said, false, () -> {
                 host.writeFile(path, wanted, FileOwner.privateTo(host.serviceUser()));
+                if (newEtcdHosts) {
+                    restartPatroni(state, node);
+                }
                 if (reload) {
                     reload(state, node, host, waitForPostgres);
                 }
@@ -79,6 +85,27 @@ final class PatroniConfigPhase implements Phase {
         if (waitForPostgres) {
             Wait.until("for " + node.name() + " to load its new settings", Duration.ofSeconds(30),
                     () -> !Postgres.query(host, state.context().deployment(), node, password, sql).equals(before));
+        }
+    }
+
+    /** Starts a node's Patroni again, leaving its PostgreSQL running, and waits until it answers as before. */
+    private static void restartPatroni(ApplyState state, DeployedNode node) {
+        String service = Patroni.serviceName(node);
+        state.services(node).kill(service);
+        Wait.until("for " + node.name() + "'s Patroni to run again", Duration.ofSeconds(60), () -> {
+            try {
+                return state.patroni(node).status().isRunning() ? null : "PostgreSQL not running yet";
+            } catch (RuntimeException e) {
+                return e.getMessage();
+            }
+        });
+    }
+
+    private static String etcdHosts(String config) {
+        try {
+            return Json.YAML.readTree(config).path("etcd3").path("hosts").toString();
+        } catch (IOException e) {
+            return "";
         }
     }
 
