@@ -92,7 +92,8 @@ class ForkIT {
             JsonNode sourceStatus = source.status();
             assertThat(sourceStatus.path("clusters").get(0).path("nodes")).hasSize(2);
             assertThat(Files.readString(source.directory.resolve("tpa.yml"))).doesNotContain("pg3");
-            assertThat(source.history().get(1)).isEqualTo("tpa fork: pg3 left for " + into);
+            // The config edit's commit, followed by the removal's own commit unless the killed run had recorded the removal.
+            assertThat(source.history().subList(0, 2)).contains("tpa fork: pg3 left for " + into);
             JsonNode forkStatus = fork.status();
             assertThat(forkStatus.path("name").asText()).isEqualTo("forksrc-pg3");
             JsonNode forkPrimary = primaryOf(forkStatus);
