@@ -210,6 +210,7 @@ public final class HostPreparation {
                 "  if [ -w \"/proc/sys/$(printf %s \"$key\" | tr . /)\" ]; then printf 'writable %s\\n' \"$key\"; fi; done",
                 "if command -v nft >/dev/null 2>&1; then echo nftables=yes; else echo nftables=no; fi",
                 "if nft list table inet " + firewallTable(groupKey) + " >/dev/null 2>&1; then echo firewall_loaded=yes; fi",
+                "if [ -f " + firewallFile(groupKey) + " ]; then echo firewall_file=$(base64 -w0 " + firewallFile(groupKey) + "); fi",
                 "if command -v timedatectl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then",
                 "  echo clock_synchronized=$(timedatectl show -p NTPSynchronized --value 2>/dev/null || echo unknown)",
                 "elif command -v chronyc >/dev/null 2>&1; then",
@@ -249,7 +250,8 @@ public final class HostPreparation {
             skew = 0;
         }
         return new Facts(kernel, writable, "yes".equals(values.get("nftables")),
-                host.readFile(firewallFile(groupKey)).orElse(""), "yes".equals(values.get("firewall_loaded")),
+                new String(java.util.Base64.getDecoder().decode(values.getOrDefault("firewall_file", "")),
+                        java.nio.charset.StandardCharsets.UTF_8), "yes".equals(values.get("firewall_loaded")),
                 values.getOrDefault("clock_synchronized", "unknown"), skew, "yes".equals(values.get("utf8_locale")));
     }
 }

@@ -86,11 +86,6 @@ public final class PatroniApi {
         expectSuccess("PUT /config", http.send("PUT", url("/config"), Json.write(configuration), Duration.ofSeconds(10), true));
     }
 
-    /** Turns Patroni's synchronous_mode on or off in the cluster's dynamic configuration, keeping everything else. */
-    public void setSynchronousMode(boolean on) {
-        setDynamicSettings(Map.of("synchronous_mode", on));
-    }
-
     /** Replaces top-level keys of the dynamic configuration (synchronous_mode, ttl, loop_wait...), keeping the others. */
     public void setDynamicSettings(Map<String, ?> settings) {
         com.fasterxml.jackson.databind.node.ObjectNode configuration = (com.fasterxml.jackson.databind.node.ObjectNode) dynamicConfiguration();

@@ -116,7 +116,7 @@ class ChaosIT {
             int before = writer.count();
             Wait.until("for 30 more commits with one etcd member down", Duration.ofSeconds(20), () -> writer.count() >= before + 30);
             assertThat(primary(group).name()).as("the primary with one etcd member down").isEqualTo(primary.name());
-            double longestGap = longestGapSince(writer, firstDown);
+            double longestGap = writer.longestGapSince(firstDown);
             assertThat(longestGap).as("longest pause of the writer with one etcd member down (s)").isLessThan(3);
 
             // Two of three down: no quorum. Patroni 3.0.2 without failsafe_mode: the primary cannot renew its lock,
@@ -165,7 +165,7 @@ class ChaosIT {
             int before = writer.count();
             Wait.until("for 200 more commits while " + replica.name() + " is down", Duration.ofSeconds(60),
                     () -> writer.count() >= before + 200);
-            double longestGap = longestGapSince(writer, fault);
+            double longestGap = writer.longestGapSince(fault);
             supervisorctl(group, "start", "patroni-" + replica.name());
             waitHealthy(group);
             int acknowledged = writer.count();
@@ -254,7 +254,7 @@ class ChaosIT {
             List<Long> lost = lost(group, writer);
             record("kill-9-patroni (" + mode(synchronousMode) + ")", recovery.seconds, lost.size(), String.format(Locale.ROOT,
                     "%s's Patroni killed; primary afterwards %s; longest writer pause %.2f s", primary.name(),
-                    recovery.primary.name(), longestGapSince(writer, fault)));
+                    recovery.primary.name(), writer.longestGapSince(fault)));
             if (synchronousMode) {
                 assertThat(lost).as("acknowledged commits lost in synchronous mode").isEmpty();
             }
@@ -401,19 +401,6 @@ class ChaosIT {
         try (Connection connection = group.connect(primary.name())) {
             return writer.missingOn(connection);
         }
-    }
-
-    private static double longestGapSince(ChaosWriter writer, long since) {
-        List<ChaosWriter.Commit> commits = writer.commits();
-        double longest = 0;
-        long previous = since;
-        for (ChaosWriter.Commit commit : commits) {
-            if (commit.at() >= since) {
-                longest = Math.max(longest, seconds(commit.at() - previous));
-                previous = commit.at();
-            }
-        }
-        return longest;
     }
 
     /** Patroni's view ({@code GET /cluster} roles) and PostgreSQL's (synchronous_standby_names, pg_stat_replication). */

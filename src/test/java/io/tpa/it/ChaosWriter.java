@@ -105,6 +105,19 @@ final class ChaosWriter implements AutoCloseable {
         return acknowledged.stream().filter(c -> c.at() >= since && (server == null || c.server().equals(server))).findFirst();
     }
 
+    /** The longest wait, in seconds, between {@code since} or an acknowledged commit and the next one after it. */
+    double longestGapSince(long since) {
+        double longest = 0;
+        long previous = since;
+        for (Commit commit : acknowledged) {
+            if (commit.at() >= since) {
+                longest = Math.max(longest, (commit.at() - previous) / 1e9);
+                previous = commit.at();
+            }
+        }
+        return longest;
+    }
+
     /** The last commit acknowledged before {@code before}. */
     Optional<Commit> lastBefore(long before) {
         Commit last = null;

@@ -138,7 +138,7 @@ class SshChaosIT {
                 assertThat(healed.succeeded()).as("%s on %s: %s", healing, server.name(), healed.output()).isTrue();
             }
             Wait.until("for every replica to stream again", Duration.ofSeconds(120), group::whyNotHealthy);
-            gap = longestGap(writer, fault);
+            gap = writer.longestGapSince(fault);
             try (Connection connection = group.connect(leader().orElseThrow().name())) {
                 lost = writer.missingOn(connection);
             }
@@ -158,18 +158,6 @@ class SshChaosIT {
 
     private DeployedNode replicaOf(DeployedNode primary) {
         return group.deployment().nodes().stream().filter(n -> !n.name().equals(primary.name())).findFirst().orElseThrow();
-    }
-
-    private static double longestGap(ChaosWriter writer, long since) {
-        double longest = 0;
-        long previous = since;
-        for (ChaosWriter.Commit commit : writer.commits()) {
-            if (commit.at() >= since) {
-                longest = Math.max(longest, (commit.at() - previous) / 1e9);
-                previous = commit.at();
-            }
-        }
-        return longest;
     }
 
     @Test
@@ -222,9 +210,8 @@ class SshChaosIT {
                 // back before then let the cut-off node take the lock back (seen in 2 of 6 runs; docs/reliability.md). The
                 // link stays down past that window; healing within it is a known gap, not something tpa can configure away.
                 long healAt = fault + (long) (HEAL_AFTER_SECONDS * 1e9);
-                while (System.nanoTime() < healAt) {
-                    Thread.sleep(200);
-                }
+                Wait.until("for the cut to have lasted " + HEAL_AFTER_SECONDS + " s", Duration.ofSeconds(60),
+                        () -> System.nanoTime() >= healAt);
             } finally {
                 link(server, "up");
             }

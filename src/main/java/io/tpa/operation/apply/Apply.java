@@ -211,11 +211,7 @@ public final class Apply {
             try {
                 int noted = 0;
                 for (Phase phase : phases) {
-                    long planned = System.nanoTime();
                     List<Action> actions = phase.plan(state);
-                    if (System.getenv("TPA_TIMING") != null) {
-                        System.err.printf("plan %s: %.2f s%n", phase.title(), (System.nanoTime() - planned) / 1e9);
-                    }
                     List<String> notes = state.notes();
                     for (String note : notes.subList(noted, notes.size())) {
                         listener.note(note, since(start));
