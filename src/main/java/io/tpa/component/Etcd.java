@@ -108,6 +108,70 @@ public final class Etcd {
         }
     }
 
+    /**
+     * What a member says of versions ({@code GET /version}): its own server version and the cluster version the
+     * members agreed on. A new cluster reports {@code not_decided} until its leader decides, then {@code 3.0.0}
+     * while any member's version is still unknown to the leader, and only then the version its servers share.
+     */
+    public record Versions(String server, String cluster) {
+        /**
+         * True once the cluster version is decided: above 3.0, etcd's minimum, which a new cluster reports as a
+         * placeholder until its leader knows every member's version (tpa's etcd is 3.4 or later).
+         */
+        public boolean clusterDecided() {
+            String[] parts = cluster.split("\\.");
+            try {
+                return parts.length >= 2 && (Integer.parseInt(parts[0]) > 3 || Integer.parseInt(parts[0]) == 3 && Integer.parseInt(parts[1]) > 0);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+    }
+
+    /** A member's versions, read through its client URL. */
+    public static Versions versions(String clientUrl, Http http) {
+        Http.Response response = http.get(clientUrl + "/version", Duration.ofSeconds(2));
+        if (response.status() != 200) {
+            throw new ComponentException(clientUrl + "/version answered " + response.status());
+        }
+        return new Versions(response.json().path("etcdserver").asText(""), response.json().path("etcdcluster").asText(""));
+    }
+
+    /**
+     * Null when the members, by name and client URL, report a decided cluster version; else why not. A new cluster
+     * reports {@code not_decided}, then {@code 3.0.0} (etcd's minimum, a placeholder) while its leader does not know
+     * every member's version yet, and only then the version its servers share (3.4 or later for tpa's etcd). Patroni
+     * reads the cluster version once and picks its API prefix from it: one that reads {@code 3.0.0} uses
+     * {@code /v3alpha}, which etcd 3.4 and later do not serve, and waits on etcd for good. Members that do not answer
+     * are left out while a majority answers (Patroni does not reach them either).
+     */
+    public static String whyClusterVersionUndecided(Map<String, String> clientUrls, Http http) {
+        String unreachable = null;
+        int answered = 0;
+        for (Map.Entry<String, String> member : clientUrls.entrySet()) {
+            Versions versions;
+            try {
+                versions = versions(member.getValue(), http);
+            } catch (ComponentException e) {
+                unreachable = member.getKey() + " etcd " + e.getMessage();
+                continue;
+            }
+            answered++;
+            if (!versions.clusterDecided()) {
+                return member.getKey() + " etcd " + versions.server() + " reports cluster version " + versions.cluster()
+                        + ": the new cluster has not decided its version yet";
+            }
+        }
+        return answered * 2 > clientUrls.size() ? null : unreachable;
+    }
+
+    /** The client URL of each member, by node name. */
+    public static Map<String, String> clientUrls(List<DeployedNode> members) {
+        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        members.forEach(member -> urls.put(member.name(), clientUrl(member)));
+        return urls;
+    }
+
     /** Null when the member answers healthy, else why not. */
     public static String whyUnhealthy(DeployedNode member, Http http) {
         try {

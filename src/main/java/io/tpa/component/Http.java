@@ -68,8 +68,10 @@ public final class Http {
     Response send(String method, String url, String jsonBody, Duration timeout, boolean authorize) {
         URI uri = URI.create(url);
         try {
-            HttpsURLConnection connection = (HttpsURLConnection) uri.toURL().openConnection();
-            connection.setSSLSocketFactory(sockets);
+            java.net.HttpURLConnection connection = (java.net.HttpURLConnection) uri.toURL().openConnection();
+            if (connection instanceof HttpsURLConnection secure) {
+                secure.setSSLSocketFactory(sockets);
+            }
             connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
             connection.setReadTimeout((int) timeout.toMillis());
             connection.setUseCaches(false);

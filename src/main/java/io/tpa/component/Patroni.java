@@ -57,6 +57,26 @@ public final class Patroni {
                 layout.directory(), layout.logDirectory() + "/patroni.log", 200);
     }
 
+    /**
+     * Why a Patroni is stuck on an etcd API that etcd does not serve, from the lines it logged since it started; null
+     * when it is not. Patroni reads etcd's cluster version once (with {@code use_proxies}) and picks its API prefix
+     * from it: read while a new cluster still reports {@code 3.0.0}, that prefix is {@code /v3alpha}, which etcd 3.4
+     * and later answer with 404, so it waits on etcd for good. Only a restart makes it read the version again.
+     */
+    public static String whyStuckOnEtcdApi(String logSinceStart) {
+        if (!logSinceStart.contains("404 page not found")) {
+            return null;
+        }
+        java.util.regex.Matcher detected = java.util.regex.Pattern.compile("Detected Etcd version (\\S+) is lower than")
+                .matcher(logSinceStart);
+        String version = null;
+        while (detected.find()) {
+            version = detected.group(1);
+        }
+        return "Patroni chose etcd's API for cluster version " + (version == null ? "an older etcd" : version)
+                + ", read while the etcd cluster was still starting, and etcd answers 404 to it";
+    }
+
     /** The namespace under which the group's clusters keep their keys in etcd. */
     public static String namespace(Deployment deployment) {
         return "/tpa/" + deployment.group() + "/";

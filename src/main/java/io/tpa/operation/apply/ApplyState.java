@@ -34,6 +34,7 @@ public final class ApplyState {
     private final Set<String> notes = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
     private final boolean switchoverPrimary;
+    private final PatroniEtcdReadiness etcdReadiness = new PatroniEtcdReadiness(this);
 
     ApplyState(GroupContext context, boolean dryRun, boolean switchoverPrimary) {
         this.context = context;
@@ -122,6 +123,11 @@ public final class ApplyState {
                     context.catalog().postgres(context.deployment().postgresVersion()).binDir());
         }
         return settings;
+    }
+
+    /** Whether Patroni may start against etcd, and whether one chose etcd's API wrongly. */
+    PatroniEtcdReadiness etcdReadiness() {
+        return etcdReadiness;
     }
 
     public PatroniApi patroni(DeployedNode node) {

@@ -40,6 +40,8 @@ final class EtcdPhase implements Phase {
                 actions.add(new Action(title(), targets, "start etcd and wait until the members are healthy", false, () -> {
                     stale.forEach(member -> state.services(member).apply(List.of(definition(state, member))));
                     waitHealthy(state, deployment.etcdMembers());
+                    // Healthy is not enough for Patroni: a new cluster decides its version a few seconds later.
+                    state.etcdReadiness().awaitClusterVersion();
                 }));
             }
             return actions;

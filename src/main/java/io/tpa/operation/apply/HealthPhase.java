@@ -1,5 +1,6 @@
 package io.tpa.operation.apply;
 
+import io.tpa.model.DeployedNode;
 import io.tpa.operation.GroupHealth;
 import io.tpa.wait.Wait;
 import java.time.Duration;
@@ -21,7 +22,18 @@ final class HealthPhase implements Phase {
 
     @Override
     public void settle(ApplyState state) {
-        Wait.until("for every replica to stream from its primary", READY,
-                () -> state.health().whyNotHealthy());
+        Wait.until("for every replica to stream from its primary", READY, () -> {
+            GroupHealth health = state.health();
+            String why = health.whyNotHealthy();
+            if (why != null) {
+                // A Patroni that chose etcd's API too early would wait on etcd until the timeout: restart it now.
+                for (DeployedNode node : state.context().deployment().nodes()) {
+                    if (health.member(node.name()).map(member -> !member.isRunning()).orElse(true)) {
+                        state.etcdReadiness().restartIfStuck(node);
+                    }
+                }
+            }
+            return why;
+        });
     }
 }

@@ -72,6 +72,8 @@ final class PatroniStartPhase implements Phase {
                                 + node.name() + " starts", BOOTSTRAP, () -> state.health().leader(primaryCluster).isPresent()
                                 ? null : "cluster " + primaryCluster.name() + " has no leader yet");
                     }
+                    state.etcdReadiness().awaitClusterVersion();
+                    state.etcdReadiness().beforeStart(node);
                     state.services(node).apply(List.of(definition));
                     state.markStarted(node);
                     if (primaries) {
@@ -80,6 +82,9 @@ final class PatroniStartPhase implements Phase {
                                 () -> {
                                     if (state.health().leader(cluster).isPresent()) {
                                         return null;
+                                    }
+                                    if (state.etcdReadiness().restartIfStuck(node)) {
+                                        return node.name() + "'s Patroni restarted: it had chosen etcd's API too early";
                                     }
                                     String last = lastLine(host, log);
                                     if (last.contains("PatroniFatalException")) {
@@ -98,6 +103,8 @@ final class PatroniStartPhase implements Phase {
             String targets = String.join(",", starts.stream().map(start -> start.node().name()).toList());
             List<String> descriptions = starts.stream().map(Start::description).distinct().toList();
             actions.add(new Action(title(), targets, descriptions.size() == 1 ? descriptions.get(0) : "start Patroni", false, () -> {
+                state.etcdReadiness().awaitClusterVersion();
+                starts.forEach(start -> state.etcdReadiness().beforeStart(start.node()));
                 state.services(starts.get(0).node()).apply(starts.stream().map(Start::definition).toList());
                 starts.forEach(start -> state.markStarted(start.node()));
             }));
