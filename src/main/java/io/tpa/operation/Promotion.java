@@ -72,6 +72,20 @@ public final class Promotion {
         return null;
     }
 
+    /**
+     * Hands the primary role of a cluster from its leader to a replica through Patroni, and waits until the target
+     * leads and every replica, the former primary too, streams from it.
+     */
+    public static void handOver(io.tpa.model.Deployment deployment, io.tpa.component.Http http, DeployedCluster cluster,
+                                DeployedNode leader, DeployedNode target, java.time.Duration timeout) {
+        new io.tpa.component.PatroniApi(leader, http).switchover(leader.name(), target.name());
+        io.tpa.wait.Wait.until("for " + target.name() + " to lead " + cluster.name() + " and " + leader.name() + " to follow it", timeout,
+                () -> {
+                    GroupHealth now = GroupHealth.read(deployment, http);
+                    return now.leader(cluster).map(target::equals).orElse(false) ? now.whyNotHealthy() : "not yet";
+                });
+    }
+
     private static long lag(DeployedNode node, DeployedNode leader, GroupHealth health) {
         Long primary = health.member(leader.name()).map(MemberStatus::walPosition).orElse(null);
         Long replica = health.member(node.name()).map(MemberStatus::walPosition).orElse(null);

@@ -39,12 +39,7 @@ final class RestartPhase implements Phase {
         Wait.until("for the restarted replicas of " + cluster.name() + " to stream again", Duration.ofSeconds(120),
                 () -> state.health().whyNotHealthy());
         DeployedNode target = Promotion.healthiest(cluster, primary, state.health());
-        state.patroni(primary).switchover(primary.name(), target.name());
-        Wait.until("for " + target.name() + " to lead " + cluster.name() + " and " + primary.name() + " to follow it", Duration.ofSeconds(120),
-                () -> {
-                    GroupHealth now = state.health();
-                    return now.leader(cluster).map(target::equals).orElse(false) ? now.whyNotHealthy() : "not yet";
-                });
+        Promotion.handOver(state.context().deployment(), state.context().http(), cluster, primary, target, Duration.ofSeconds(120));
     }
 
     @Override
