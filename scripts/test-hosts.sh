@@ -482,7 +482,7 @@ boot_own_root() {
   rmdir /.tpa-old-root
   # From here on only the host's own files: the init goes on in the host's own bash.
   export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-  exec /usr/local/sbin/tpa-test-host-init "$name" "$dir/ssh/sshd_config"
+  exec /bin/bash /usr/local/sbin/tpa-test-host-init "$name" "$dir/ssh/sshd_config"
 }
 
 # Runs sshd and reaps orphans (bash reaps every child it is sent SIGCHLD for) until told to stop.
