@@ -169,8 +169,8 @@ build_stage() {
   mount -t tmpfs -o mode=755 tpa-build-dev "$tree/dev"
   make_dev "$tree/dev"
   local run=(chroot "$tree" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive)
-  "${run[@]}" apt-get update -qq
-  "${run[@]}" apt-get install -y -qq --no-install-recommends "${ROOTFS_PACKAGES_13[@]}"
+  "${run[@]}" apt-get -o Acquire::Retries=3 update -qq
+  "${run[@]}" apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends "${ROOTFS_PACKAGES_13[@]}"
   echo 'en_US.UTF-8 UTF-8' >> "$tree/etc/locale.gen"
   "${run[@]}" locale-gen
   "${run[@]}" apt-get clean

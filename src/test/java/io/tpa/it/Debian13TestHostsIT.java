@@ -120,6 +120,16 @@ class Debian13TestHostsIT {
         assertThat(TestHosts.STATE).doesNotExist();
     }
 
+    @Test
+    void anUnknownReleaseIsRefusedInOneLineBeforeAnythingIsMade() {
+        TestHosts.Result refused = TestHosts.run(10, "bash", System.getProperty("tpa.root", ".") + "/scripts/test-hosts.sh", "create", "1",
+                "--release", "14");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.output().strip()).isEqualTo(
+                "test-hosts: release must be 12 (this machine's files) or 13 (a Debian 13 root filesystem per host), not '14'");
+        assertThat(TestHosts.STATE).doesNotExist();
+    }
+
     /** Mounts, in any process's mount namespace on this machine, of a test host (by source name or path). */
     private static List<String> mountsNamingTestHosts() throws IOException {
         List<String> found = new ArrayList<>();
