@@ -7,14 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Test hosts made by {@code scripts/test-hosts.sh}: each a network namespace with its own address,
- * sshd, hostname, processes and view of /etc, /root, /var/lib/tpa, /var/lib/postgresql,
- * /var/lib/etcd, /var/log, /run and /tmp (see docs/test-hosts.md). {@link #close} destroys them all;
- * a JVM shutdown hook does the same when a test ends without closing, so a failing run leaves
- * nothing behind. One set exists at a time on a machine.
+ * sshd, hostname and processes. On Debian release 12 (the default) a host shares this machine's
+ * files but for its own view of /etc, /root, /var/lib/tpa, /var/lib/postgresql, /var/lib/etcd,
+ * /var/log, /run and /tmp; on release 13 each host has a Debian 13 root filesystem of its own (see
+ * docs/test-hosts.md). The release is {@link #create(int, int)}'s, or the system property
+ * {@code tpa.test.release} or the environment's {@code TPA_TEST_RELEASE} for {@link #create(int)}.
+ * {@link #close} destroys them all; a JVM shutdown hook does the same when a test ends without
+ * closing, so a failing run leaves nothing behind. One set exists at a time on a machine.
  */
 final class TestHosts implements AutoCloseable {
     static final Path STATE = Path.of("/var/lib/tpa-test-hosts");
@@ -33,22 +37,66 @@ final class TestHosts implements AutoCloseable {
         }
     }
 
+    /** The Debian releases a test host can be: 12 shares this machine's files, 13 has its own root filesystem. */
+    static final List<Integer> RELEASES = List.of(12, 13);
+    /** Enough for the first build of a Debian 13 root filesystem (75 s measured, on a fast mirror). */
+    private static final int FIRST_BUILD_TIMEOUT_SECONDS = 30 * 60;
+
     private final List<Host> hosts;
+    private final int release;
+    private final String createOutput;
+    private final Optional<Path> rootFilesystem;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private TestHosts(List<Host> hosts) {
+    private TestHosts(List<Host> hosts, int release, String createOutput, Optional<Path> rootFilesystem) {
         this.hosts = List.copyOf(hosts);
+        this.release = release;
+        this.createOutput = createOutput;
+        this.rootFilesystem = rootFilesystem;
         this.shutdownHook = new Thread(TestHosts::destroy, "test-hosts-destroy");
     }
 
-    /** Creates {@code count} hosts, PREFIX1..PREFIXcount at 172.31.77.11, .12, ... */
+    /**
+     * The release hosts are made of when a test names none: the system property
+     * {@code tpa.test.release}, else the environment's {@code TPA_TEST_RELEASE}, else 12.
+     */
+    static int defaultRelease() {
+        String named = System.getProperty("tpa.test.release", System.getenv().getOrDefault("TPA_TEST_RELEASE", "12"));
+        try {
+            int release = Integer.parseInt(named.trim());
+            if (RELEASES.contains(release)) {
+                return release;
+            }
+        } catch (NumberFormatException notANumber) {
+            // Reported below.
+        }
+        throw new IllegalArgumentException("tpa.test.release / TPA_TEST_RELEASE must be one of " + RELEASES + ", not '" + named + "'");
+    }
+
+    /** Creates {@code count} hosts of the {@linkplain #defaultRelease() default release}, PREFIX1..PREFIXcount at 172.31.77.11, .12, ... */
     static TestHosts create(int count) {
-        Result created = run(60, "bash", SCRIPT.toString(), "create", Integer.toString(count), "--prefix", PREFIX);
+        return create(count, defaultRelease());
+    }
+
+    /**
+     * Creates {@code count} hosts of Debian {@code release} (12 or 13), PREFIX1..PREFIXcount at
+     * 172.31.77.11, .12, ... The first Debian 13 hosts on a machine build its root filesystem
+     * (about a minute); later ones reuse the cached one.
+     */
+    static TestHosts create(int count, int release) {
+        if (!RELEASES.contains(release)) {
+            throw new IllegalArgumentException("a test host's release is one of " + RELEASES + ", not " + release);
+        }
+        int timeoutSeconds = release == 12 ? 60 : FIRST_BUILD_TIMEOUT_SECONDS;
+        Result created = run(timeoutSeconds, "bash", SCRIPT.toString(), "create", Integer.toString(count), "--prefix", PREFIX,
+                "--release", Integer.toString(release));
         if (!created.succeeded()) {
-            throw new IllegalStateException("scripts/test-hosts.sh create " + count + " failed:\n" + created.output());
+            throw new IllegalStateException("scripts/test-hosts.sh create " + count + " --release " + release + " failed:\n"
+                    + created.output());
         }
         List<Host> hosts = new ArrayList<>();
+        Optional<Path> rootFilesystem = Optional.empty();
         try {
             for (String line : Files.readAllLines(STATE.resolve("hosts.txt"))) {
                 String[] fields = line.trim().split("\\s+");
@@ -56,17 +104,39 @@ final class TestHosts implements AutoCloseable {
                     hosts.add(new Host(fields[0], fields[1]));
                 }
             }
+            Path lower = STATE.resolve("rootfs-lower");
+            if (Files.exists(lower)) {
+                rootFilesystem = Optional.of(Path.of(Files.readString(lower).trim()));
+            }
         } catch (IOException e) {
             destroy();
             throw new UncheckedIOException(e);
         }
-        TestHosts testHosts = new TestHosts(hosts);
+        TestHosts testHosts = new TestHosts(hosts, release, created.output(), rootFilesystem);
         Runtime.getRuntime().addShutdownHook(testHosts.shutdownHook);
         return testHosts;
     }
 
     List<Host> hosts() {
         return hosts;
+    }
+
+    /** The Debian release of the hosts: 12 (this machine's files) or 13 (a root filesystem per host). */
+    int release() {
+        return release;
+    }
+
+    /** What {@code scripts/test-hosts.sh create} printed (whether it built or reused a cached root filesystem, timings). */
+    String createOutput() {
+        return createOutput;
+    }
+
+    /**
+     * The cached Debian tree that every host's root filesystem is an overlay (or copy) of, on release
+     * 13; empty on release 12, where the hosts share this machine's files.
+     */
+    Optional<Path> rootFilesystem() {
+        return rootFilesystem;
     }
 
     /** The host numbered {@code number}, from 1. */

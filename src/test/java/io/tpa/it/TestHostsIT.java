@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The test hosts behave as separate machines: reachable over SSH as root with the test key, each
- * with its own files, processes and hostname, able to reach one another, and gone without a trace
- * once closed.
+ * The test hosts of release 12 (this machine's files) behave as separate machines: reachable over
+ * SSH as root with the test key, each with its own files, processes and hostname, able to reach one
+ * another, and gone without a trace once closed. Debian13TestHostsIT does the same for release 13.
  */
 class TestHostsIT {
 
@@ -21,7 +21,7 @@ class TestHostsIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void threeHostsAreSeparateMachinesAndLeaveNothingBehind() throws Exception {
         List<Long> processesBeforeClose = new ArrayList<>();
-        try (TestHosts testHosts = TestHosts.create(3)) {
+        try (TestHosts testHosts = TestHosts.create(3, 12)) {
             assertThat(testHosts.hosts()).extracting(TestHosts.Host::address)
                     .containsExactly("172.31.77.11", "172.31.77.12", "172.31.77.13");
             assertThat(testHosts.identityFile()).exists();
