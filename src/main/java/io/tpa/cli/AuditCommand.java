@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, description = {
         "Check every running node of the group against a security standard: settings, pg_hba, roles, databases and files.",
-        "Exit code 1 when a check fails; manual and not applicable checks do not fail. See docs/audit.md."})
+        "Exit code 1 when a check fails; warnings (what only `compliance: cis` sets up, on a group without it), manual and "
+                + "not applicable checks do not fail. See docs/audit.md."})
 final class AuditCommand implements Callable<Integer> {
     @Mixin
     GroupArgument group;
@@ -41,7 +42,8 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     static void print(AuditReport report, PrintStream out) {
-        out.println("Audit of group " + report.group() + " against " + report.standardTitle() + ": " + report.nodes().stream()
+        out.println("Audit of group " + report.group() + " (compliance: " + report.compliance() + ") against " + report.standardTitle()
+                + ": " + report.nodes().stream()
                 .map(node -> node.name() + " (" + (node.state().equals("running") ? node.role() : "NOT CHECKED: " + node.state()) + ")")
                 .collect(Collectors.joining(", ")));
         out.println();
@@ -52,7 +54,7 @@ final class AuditCommand implements Callable<Integer> {
         for (CheckReport check : report.checks()) {
             out.printf(row, label(check.result()), check.id(), controls(check), check.title());
             String indent = " ".repeat(8);
-            if (check.result() == Result.FAIL || check.result() == Result.MANUAL) {
+            if (check.result() == Result.FAIL || check.result() == Result.WARN || check.result() == Result.MANUAL) {
                 for (NodeResult node : check.nodes()) {
                     if (node.result() == check.result() && !node.evidence().isEmpty()) {
                         out.println(indent + node.node() + ": " + node.evidence());
@@ -65,6 +67,10 @@ final class AuditCommand implements Callable<Integer> {
             if (check.result() == Result.FAIL && check.nodes().isEmpty()) {
                 out.println(indent + "not checked: no node could be read");
             } else if (check.result() == Result.FAIL) {
+                out.println(indent + "fix: " + check.remediation());
+            } else if (check.result() == Result.WARN) {
+                out.println(indent + "warn, not fail: only `compliance: " + check.compliance() + "` sets this up, and the group has compliance: "
+                        + report.compliance());
                 out.println(indent + "fix: " + check.remediation());
             }
         }
@@ -80,6 +86,7 @@ final class AuditCommand implements Callable<Integer> {
         return switch (result) {
             case PASS -> "pass";
             case FAIL -> "FAIL";
+            case WARN -> "warn";
             case MANUAL -> "manual";
             case NOT_APPLICABLE -> "n/a";
         };

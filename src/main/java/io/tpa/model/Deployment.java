@@ -26,7 +26,9 @@ public record Deployment(
         /** Patroni's synchronous_mode: a commit returns once a synchronous replica has it too ({@code synchronous: true}). */
         boolean synchronous,
         /** Patroni's timing profile: {@code standard} or {@code fast} (records written before it existed read as standard). */
-        String failover) {
+        String failover,
+        /** The config's compliance policy, {@code none} or {@code cis} (records written before it existed read as none). */
+        String compliance) {
 
     public static final int FORMAT_VERSION = 1;
     public static final int POSTGRES_PORT = 5432;
@@ -39,6 +41,12 @@ public record Deployment(
         clusters = List.copyOf(clusters);
         access = access == null ? AccessSpec.PRIVATE : access;
         failover = failover == null ? Defaults.FAILOVER : failover;
+        compliance = compliance == null ? Defaults.COMPLIANCE : compliance;
+    }
+
+    public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
+                      List<String> extensions, List<DeployedCluster> clusters, AccessSpec access, boolean synchronous, String failover) {
+        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, synchronous, failover, null);
     }
 
     public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
@@ -49,7 +57,7 @@ public record Deployment(
     /** The same deployment with other clusters. */
     public Deployment withClusters(List<DeployedCluster> newClusters) {
         return new Deployment(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, newClusters, access,
-                synchronous, failover);
+                synchronous, failover, compliance);
     }
 
     /** An asynchronous deployment (records written before {@code synchronous} existed read as asynchronous). */

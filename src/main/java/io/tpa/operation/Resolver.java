@@ -63,7 +63,7 @@ public final class Resolver {
         }
         return new Deployment(Deployment.FORMAT_VERSION, spec.name(), key, platform.name(),
                 platform.baseDirectory(key), spec.postgres().version(), extensions, clusters, spec.access(),
-                Boolean.TRUE.equals(spec.synchronous()), spec.failover());
+                Boolean.TRUE.equals(spec.synchronous()), spec.failover(), spec.compliance());
     }
 
     /**

@@ -27,9 +27,8 @@ class CompliancePolicyTest {
     @Test
     void cisSetsTheLoggingTheBenchmarkAsksForAndTheConfigStillWins() {
         Map<String, Object> parameters = CompliancePolicy.parameters("cis", Map.of("log_statement", "mod", "work_mem", "64MB"));
-        assertThat(parameters).containsEntry("log_connections", "on").containsEntry("log_disconnections", "on")
-                .containsEntry("log_file_mode", "0600").containsEntry("log_timezone", "UTC").containsEntry("log_error_verbosity", "verbose")
-                .containsEntry("pgaudit.log", "ddl,role,write").containsEntry("log_replication_commands", "on")
+        assertThat(parameters).containsEntry("log_file_mode", "0600").containsEntry("log_timezone", "UTC")
+                .containsEntry("pgaudit.log", "ddl,role,write").containsEntry("pgaudit.log_parameter", "off")
                 .containsEntry("log_statement", "mod").containsEntry("work_mem", "64MB");
         assertThat(String.valueOf(parameters.get("log_line_prefix"))).contains("%m", "%p", "%u", "%d", "%h");
         assertThat(CompliancePolicy.parameters("none", Map.of("work_mem", "64MB"))).containsExactly(Map.entry("work_mem", "64MB"));
@@ -37,7 +36,21 @@ class CompliancePolicyTest {
         Map<String, String> node = PostgresTuning.nodeParameters(catalog.sizes().get("small"), 100,
                 List.of("pg_stat_statements", "pgaudit"), parameters);
         assertThat(node).containsEntry("log_line_prefix", "%m [%p]: [%l-1] db=%d,user=%u,app=%a,client=%h ")
-                .containsEntry("shared_preload_libraries", "pg_stat_statements,pgaudit").containsEntry("log_statement", "mod");
+                .containsEntry("shared_preload_libraries", "pg_stat_statements,pgaudit").containsEntry("log_statement", "mod")
+                .as("what every group logs").containsEntry("log_connections", "on").containsEntry("log_disconnections", "on")
+                .containsEntry("log_error_verbosity", "verbose").containsEntry("log_replication_commands", "on");
+    }
+
+    @Test
+    void everyGroupLogsConnectionsDdlAndReplicationCommandsWithoutPgaudit() {
+        Map<String, String> node = PostgresTuning.nodeParameters(catalog.sizes().get("small"), 100, List.of("pg_stat_statements"),
+                CompliancePolicy.parameters("none", Map.of()));
+        assertThat(node).containsEntry("log_connections", "on").containsEntry("log_disconnections", "on")
+                .containsEntry("log_error_verbosity", "verbose").containsEntry("log_statement", "ddl")
+                .containsEntry("log_replication_commands", "on").containsEntry("log_line_prefix", "%m [%p] %q%u@%d from %h ")
+                .doesNotContainKeys("pgaudit.log", "log_timezone");
+        assertThat(node.get("shared_preload_libraries")).doesNotContain("pgaudit");
+        assertThat(CompliancePolicy.extensions("none", List.of())).isEmpty();
     }
 
     @Test

@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Checks a running group against a standard: reads the facts of every running node at once, then
  * evaluates each check of the catalog on each of them. A node that is down or cannot be queried fails
- * tpa-node-running and is left out of the other checks.
+ * tpa-node-running and is left out of the other checks. A check that only a compliance policy the group does not
+ * use sets up (pgAudit without {@code compliance: cis}) warns instead of failing.
  */
 public final class Audit {
     private Audit() {
@@ -65,7 +66,7 @@ public final class Audit {
             }));
         }
         List<NodeOutcome> outcomes = pending.values().stream().map(CompletableFuture::join).toList();
-        return evaluate(deployment.group(), AuditCatalog.load(), Checks.all(), outcomes, standard);
+        return evaluate(deployment.group(), deployment.compliance(), AuditCatalog.load(), Checks.all(), outcomes, standard);
     }
 
     /** What tpa deployed for a node, for the checks that compare it with what runs. */
@@ -75,9 +76,13 @@ public final class Audit {
                 deployment.access().open());
     }
 
-    /** Evaluates the checks of a standard on the nodes' facts: no server needed, so tests call it with facts of their own. */
-    static AuditReport evaluate(String group, AuditCatalog catalog, Map<String, Check> logic, List<NodeOutcome> outcomes,
-                                Standard standard) {
+    /**
+     * Evaluates the checks of a standard on the nodes' facts: no server needed, so tests call it with facts of their own.
+     *
+     * @param compliance the group's compliance policy, as applied ({@code none} or {@code cis})
+     */
+    static AuditReport evaluate(String group, String compliance, AuditCatalog catalog, Map<String, Check> logic,
+                                List<NodeOutcome> outcomes, Standard standard) {
         List<CheckReport> reports = new ArrayList<>();
         int[] counts = new int[Result.values().length];
         for (CheckDefinition definition : catalog.checks(standard)) {
@@ -88,7 +93,8 @@ public final class Audit {
                     results.add(outcome.facts().isPresent() ? new NodeResult(node, Result.PASS, "running (" + outcome.role() + ")")
                             : new NodeResult(node, Result.FAIL, outcome.problem()));
                 } else {
-                    outcome.facts().ifPresent(facts -> results.add(result(definition, logic.get(definition.id()), node, facts)));
+                    outcome.facts().ifPresent(facts -> results.add(
+                            result(definition, logic.get(definition.id()), node, facts, definition.onlyWarnsUnder(compliance))));
                 }
             }
             // A manual check needs a person, not a node: it stays manual when no node could be read.
@@ -101,20 +107,23 @@ public final class Audit {
                 }
             }
             reports.add(new CheckReport(definition.id(), definition.title(), definition.severity(), result,
-                    definition.controls(standard), standards, definition.remediation(), definition.manualReason(), results));
+                    definition.controls(standard), standards, definition.remediation(), definition.manualReason(),
+                    definition.compliance(), results));
         }
         List<NodeState> nodes = outcomes.stream().map(outcome -> new NodeState(outcome.node().name(), outcome.role(),
                 outcome.facts().isPresent() ? "running" : outcome.problem())).toList();
-        return new AuditReport(group, standard, catalog.title(standard), nodes, reports, new AuditReport.Summary(
-                counts[Result.PASS.ordinal()], counts[Result.FAIL.ordinal()], counts[Result.MANUAL.ordinal()],
-                counts[Result.NOT_APPLICABLE.ordinal()]));
+        return new AuditReport(group, compliance, standard, catalog.title(standard), nodes, reports, new AuditReport.Summary(
+                counts[Result.PASS.ordinal()], counts[Result.FAIL.ordinal()], counts[Result.WARN.ordinal()],
+                counts[Result.MANUAL.ordinal()], counts[Result.NOT_APPLICABLE.ordinal()]));
     }
 
     /**
      * A check on one node. A manual check stays manual whatever its logic shows; a check whose logic throws
      * fails with the reason, so one broken fact never hides the rest of the report.
+     *
+     * @param warnOnly true when only a compliance policy the group does not use sets the check up: a failure warns
      */
-    private static NodeResult result(CheckDefinition definition, Check check, String node, NodeFacts facts) {
+    private static NodeResult result(CheckDefinition definition, Check check, String node, NodeFacts facts, boolean warnOnly) {
         if (check == null) {
             return new NodeResult(node, definition.automated() ? Result.FAIL : Result.MANUAL,
                     definition.automated() ? "no logic for this check in this version of tpa" : "");
@@ -125,7 +134,8 @@ public final class Audit {
         } catch (RuntimeException e) {
             finding = Finding.fail("could not evaluate: " + e);
         }
-        Result result = definition.automated() ? finding.result() : Result.MANUAL;
+        Result result = !definition.automated() ? Result.MANUAL
+                : finding.result() == Result.FAIL && warnOnly ? Result.WARN : finding.result();
         return new NodeResult(node, result, finding.evidence());
     }
 }

@@ -1,6 +1,7 @@
 package io.tpa.operation.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tpa.component.CompliancePolicy;
 import io.tpa.model.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +60,7 @@ public final class AuditCatalog {
             require(id.matches("(cis|tpa)-[a-z0-9.-]+"), id + ": an id is cis-<section> or tpa-<name>");
             require(ids.add(id), id + ": listed twice");
             entry.fieldNames().forEachRemaining(key -> require(
-                    Set.of("id", "title", "severity", "controls", "remediation", "manual", "always").contains(key),
+                    Set.of("id", "title", "severity", "controls", "remediation", "manual", "always", "compliance").contains(key),
                     id + ": unknown key '" + key + "'"));
             String severity = text(entry, "severity", id);
             require(SEVERITIES.contains(severity), id + ": severity '" + severity + "' is not one of " + SEVERITIES);
@@ -76,8 +77,12 @@ public final class AuditCatalog {
             boolean always = entry.path("always").asBoolean(false);
             require(always || !controls.isEmpty(), id + ": supports no standard");
             require(!id.startsWith("cis-") || controls.containsKey(Standard.CIS), id + ": a cis- check names its CIS section");
+            String compliance = entry.has("compliance") ? text(entry, "compliance", id) : null;
+            require(compliance == null || compliance.equals(CompliancePolicy.CIS),
+                    id + ": compliance '" + compliance + "' is not a policy; the only one is " + CompliancePolicy.CIS);
+            require(compliance == null || !entry.has("manual"), id + ": a manual check never fails, so it needs no compliance");
             checks.add(new CheckDefinition(id, text(entry, "title", id), severity, controls, text(entry, "remediation", id),
-                    entry.has("manual") ? text(entry, "manual", id) : null, always));
+                    entry.has("manual") ? text(entry, "manual", id) : null, always, compliance));
         }
         return new AuditCatalog(titles, checks);
     }

@@ -26,13 +26,17 @@ public final class AuditReference {
                 .append(checks.size()).append(" checks: ").append(checks.size() - manual).append(" automated, ").append(manual)
                 .append(" manual. An id `cis-<section>` is that recommendation of the CIS PostgreSQL 15 Benchmark; an id `tpa-<name>` ")
                 .append("is a check of tpa's own, and its CIS column names the recommendation it supports. A manual check never fails ")
-                .append("an audit: it lists what a person must review, with the evidence the audit could gather.\n\n")
+                .append("an audit: it lists what a person must review, with the evidence the audit could gather. ")
+                .append("A check marked \"warns without `compliance: cis`\" needs what only that policy sets up: on a group without it, ")
+                .append("its failure is a warning, with the remediation, and does not fail the audit; every other automated check ")
+                .append("passes on a group tpa applied with its defaults.\n\n")
                 .append("| Check | What it verifies | Severity | How | CIS | ").append(catalog.title(Standard.PCI_DSS)).append(" | HIPAA (45 CFR) | ")
                 .append("ISO/IEC 27001:2022 |\n")
                 .append("|---|---|---|---|---|---|---|---|\n");
         for (CheckDefinition check : checks) {
             text.append("| `").append(check.id()).append("` | ").append(cell(check.title())).append(" | ").append(check.severity())
-                    .append(" | ").append(check.automated() ? "automated" : "manual");
+                    .append(" | ").append(!check.automated() ? "manual"
+                            : check.compliance() == null ? "automated" : "automated; warns without `compliance: " + check.compliance() + "`");
             for (Standard standard : Standard.values()) {
                 text.append(" | ").append(check.controls(standard).isEmpty() ? "" : String.join(", ", check.controls(standard)));
             }

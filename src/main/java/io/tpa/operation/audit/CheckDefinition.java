@@ -11,6 +11,8 @@ import java.util.Map;
  * @param remediation  what a tpa user does about a failure
  * @param manualReason why a person must review it, or null when it is automated
  * @param always       true when it belongs to every standard
+ * @param compliance   the compliance policy that sets up what the check needs ({@code cis}), or null when tpa's
+ *                     defaults do: on a group without that policy, a failure is reported as a warning
  */
 public record CheckDefinition(
         String id,
@@ -19,7 +21,8 @@ public record CheckDefinition(
         Map<Standard, List<String>> controls,
         String remediation,
         String manualReason,
-        boolean always) {
+        boolean always,
+        String compliance) {
 
     public CheckDefinition {
         controls = Map.copyOf(controls);
@@ -27,6 +30,11 @@ public record CheckDefinition(
 
     public boolean automated() {
         return manualReason == null;
+    }
+
+    /** True when a failure on a group under this compliance policy is a warning: only another policy sets the check up. */
+    public boolean onlyWarnsUnder(String groupCompliance) {
+        return compliance != null && !compliance.equals(groupCompliance);
     }
 
     public boolean supports(Standard standard) {

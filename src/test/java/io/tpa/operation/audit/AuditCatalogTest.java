@@ -39,6 +39,15 @@ class AuditCatalogTest {
     }
 
     @Test
+    void onlyPgauditAndUtcTimestampsNeedCompliancePolicy() {
+        assertThat(catalog.checks()).filteredOn(check -> check.compliance() != null).extracting(CheckDefinition::id)
+                .containsExactly("cis-3.1.26", "cis-3.2");
+        assertThat(catalog.check("cis-3.2").orElseThrow().onlyWarnsUnder("none")).isTrue();
+        assertThat(catalog.check("cis-3.2").orElseThrow().onlyWarnsUnder("cis")).isFalse();
+        assertThat(catalog.check("cis-3.1.20").orElseThrow().onlyWarnsUnder("none")).isFalse();
+    }
+
+    @Test
     void aStandardSelectsTheChecksThatSupportItWithTheirControls() {
         List<CheckDefinition> pci = catalog.checks(Standard.PCI_DSS);
         assertThat(pci).extracting(CheckDefinition::id).contains("cis-3.1.20", "cis-5.2", Checks.NODE_RUNNING)
@@ -67,6 +76,10 @@ class AuditCatalogTest {
                 .hasMessageContaining("tpa-x: supports no standard");
         assertThatThrownBy(() -> parse(standards + "checks:\n  - {id: cis-1.1, title: T, severity: low, remediation: R, controls: {hipaa: ['x']}}"))
                 .hasMessageContaining("cis-1.1: a cis- check names its CIS section");
+        assertThatThrownBy(() -> parse(standards + "checks:\n  - {id: tpa-x, title: T, severity: low, remediation: R, compliance: sox, controls: {cis: ['1']}}"))
+                .hasMessageContaining("tpa-x: compliance 'sox' is not a policy; the only one is cis");
+        assertThatThrownBy(() -> parse(standards + "checks:\n  - {id: tpa-x, title: T, severity: low, remediation: R, manual: M, compliance: cis, controls: {cis: ['1']}}"))
+                .hasMessageContaining("tpa-x: a manual check never fails, so it needs no compliance");
         String two = "  - {id: tpa-x, title: T, severity: low, remediation: R, controls: {cis: ['1']}}\n";
         assertThatThrownBy(() -> parse(standards + "checks:\n" + two + two)).hasMessageContaining("tpa-x: listed twice");
     }

@@ -17,7 +17,7 @@ class AuditTest {
 
     @Test
     void aCompliantGroupHasNoFailure() {
-        AuditReport report = Audit.evaluate("sales", CATALOG, Checks.all(), List.of(running("pg1", new CompliantNode())), Standard.CIS);
+        AuditReport report = Audit.evaluate("sales", "cis", CATALOG, Checks.all(), List.of(running("pg1", new CompliantNode())), Standard.CIS);
 
         assertThat(report.passed()).as(failures(report)).isTrue();
         assertThat(report.summary().failed()).isZero();
@@ -29,10 +29,58 @@ class AuditTest {
     }
 
     @Test
+    void aDefaultGroupPassesAndWarnsOfWhatOnlyCisSetsUp() {
+        AuditReport report = Audit.evaluate("sales", "none", CATALOG, Checks.all(),
+                List.of(running("pg1", CompliantNode.withoutPolicy()), running("pg2", CompliantNode.withoutPolicy())), Standard.CIS);
+
+        assertThat(report.passed()).as(failures(report)).isTrue();
+        assertThat(report.compliance()).isEqualTo("none");
+        assertThat(report.summary().failed()).isZero();
+        assertThat(report.summary().warned()).isEqualTo(2);
+        assertThat(report.checks()).filteredOn(c -> c.result() == Result.WARN).extracting(CheckReport::id)
+                .containsExactlyInAnyOrder("cis-3.2", "cis-3.1.26");
+        CheckReport pgaudit = check(report, "cis-3.2");
+        assertThat(pgaudit.compliance()).isEqualTo("cis");
+        assertThat(pgaudit.remediation()).startsWith("Set `compliance: cis`");
+        assertThat(pgaudit.nodes()).extracting(AuditReport.NodeResult::result).containsExactly(Result.WARN, Result.WARN);
+        assertThat(pgaudit.nodes().get(0).evidence()).contains("pgaudit is not in shared_preload_libraries");
+        assertThat(check(report, "cis-3.1.26").nodes().get(0).evidence()).isEqualTo("log_timezone = Europe/Paris; expected UTC");
+        for (String id : List.of("cis-3.1.20", "cis-3.1.21", "cis-3.1.22", "cis-3.1.24", "cis-3.1.25", "cis-7.2")) {
+            assertThat(check(report, id).result()).as(id + " passes on tpa's defaults: " + check(report, id).nodes()).isEqualTo(Result.PASS);
+        }
+    }
+
+    @Test
+    void underCisWhatOnlyCisSetsUpFailsAndAPassingOneStaysAPass() {
+        AuditReport cis = Audit.evaluate("sales", "cis", CATALOG, Checks.all(), List.of(running("pg1", CompliantNode.withoutPolicy())), Standard.CIS);
+        assertThat(check(cis, "cis-3.2").result()).isEqualTo(Result.FAIL);
+        assertThat(cis.summary().failed()).isEqualTo(2);
+        assertThat(cis.summary().warned()).isZero();
+
+        CompliantNode ownPgaudit = new CompliantNode();
+        AuditReport none = Audit.evaluate("sales", "none", CATALOG, Checks.all(), List.of(running("pg1", ownPgaudit)), Standard.CIS);
+        assertThat(check(none, "cis-3.2").result()).as("pgAudit set up by hand passes without the policy").isEqualTo(Result.PASS);
+        assertThat(none.summary().warned()).isZero();
+
+        AuditReport broken = Audit.evaluate("sales", "none", CATALOG, Checks.all(),
+                List.of(running("pg1", CompliantNode.withoutPolicy().set("log_connections", "off"))), Standard.CIS);
+        assertThat(check(broken, "cis-3.1.20").result()).as("every group logs connections: no warning for it").isEqualTo(Result.FAIL);
+        assertThat(broken.passed()).isFalse();
+    }
+
+    @Test
+    void aWarningOnOneNodeAndAFailureOnAnotherFail() {
+        assertThat(Result.across(List.of(Result.PASS, Result.WARN))).isEqualTo(Result.WARN);
+        assertThat(Result.across(List.of(Result.WARN, Result.FAIL))).isEqualTo(Result.FAIL);
+        assertThat(Result.across(List.of(Result.WARN, Result.MANUAL))).isEqualTo(Result.WARN);
+        assertThat(Result.across(List.of(Result.NOT_APPLICABLE, Result.PASS))).isEqualTo(Result.PASS);
+    }
+
+    @Test
     void aFailureOnOneNodeFailsTheCheckAndTheAudit() {
         CompliantNode bad = new CompliantNode();
         bad.hba.add(CompliantNode.rule(12, "host", "all", "all", "0.0.0.0", "trust"));
-        AuditReport report = Audit.evaluate("sales", CATALOG, Checks.all(),
+        AuditReport report = Audit.evaluate("sales", "cis", CATALOG, Checks.all(),
                 List.of(running("pg1", new CompliantNode()), running("pg2", bad)), Standard.CIS);
 
         CheckReport hosts = check(report, "cis-5.2");
@@ -46,7 +94,7 @@ class AuditTest {
 
     @Test
     void aNodeThatIsDownFailsTheRunningCheckAndIsLeftOutOfTheOthers() {
-        AuditReport report = Audit.evaluate("sales", CATALOG, Checks.all(), List.of(running("pg1", new CompliantNode()),
+        AuditReport report = Audit.evaluate("sales", "cis", CATALOG, Checks.all(), List.of(running("pg1", new CompliantNode()),
                 new NodeOutcome(node("pg2"), "unknown", Optional.empty(), "Patroni does not answer at 127.20.0.5")), Standard.CIS);
 
         CheckReport running = check(report, Checks.NODE_RUNNING);
@@ -59,7 +107,7 @@ class AuditTest {
 
     @Test
     void withNoNodeRunningNothingPasses() {
-        AuditReport report = Audit.evaluate("sales", CATALOG, Checks.all(),
+        AuditReport report = Audit.evaluate("sales", "cis", CATALOG, Checks.all(),
                 List.of(new NodeOutcome(node("pg1"), "unknown", Optional.empty(), "PostgreSQL is stopped")), Standard.CIS);
 
         long manual = CATALOG.checks().stream().filter(check -> !check.automated()).count();
@@ -70,7 +118,7 @@ class AuditTest {
 
     @Test
     void aStandardShowsItsControls() {
-        AuditReport report = Audit.evaluate("sales", CATALOG, Checks.all(), List.of(running("pg1", new CompliantNode())), Standard.PCI_DSS);
+        AuditReport report = Audit.evaluate("sales", "cis", CATALOG, Checks.all(), List.of(running("pg1", new CompliantNode())), Standard.PCI_DSS);
 
         assertThat(report.standardTitle()).isEqualTo("PCI DSS v4.0");
         assertThat(report.checks()).extracting(CheckReport::id).doesNotContain("tpa-data-checksums");
@@ -83,7 +131,7 @@ class AuditTest {
     void aManualCheckNeverFailsEvenWhenItsEvidenceLooksBad() {
         Map<String, Check> logic = new java.util.HashMap<>(Checks.all());
         logic.put("cis-1.4", node -> Finding.fail("looks old"));
-        AuditReport report = Audit.evaluate("sales", CATALOG, logic, List.of(running("pg1", new CompliantNode())), Standard.CIS);
+        AuditReport report = Audit.evaluate("sales", "cis", CATALOG, logic, List.of(running("pg1", new CompliantNode())), Standard.CIS);
 
         assertThat(check(report, "cis-1.4").result()).isEqualTo(Result.MANUAL);
         assertThat(check(report, "cis-1.4").nodes().get(0).evidence()).isEqualTo("looks old");
@@ -95,7 +143,7 @@ class AuditTest {
         logic.put("cis-3.1.8", node -> {
             throw new NumberFormatException("For input string: \"1d\"");
         });
-        AuditReport report = Audit.evaluate("sales", CATALOG, logic, List.of(running("pg1", new CompliantNode())), Standard.CIS);
+        AuditReport report = Audit.evaluate("sales", "cis", CATALOG, logic, List.of(running("pg1", new CompliantNode())), Standard.CIS);
 
         assertThat(check(report, "cis-3.1.8").nodes().get(0).evidence()).startsWith("could not evaluate: java.lang.NumberFormatException");
         assertThat(report.summary().failed()).isEqualTo(1);

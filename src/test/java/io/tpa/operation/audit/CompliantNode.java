@@ -1,6 +1,9 @@
 package io.tpa.operation.audit;
 
+import io.tpa.component.CompliancePolicy;
+import io.tpa.component.PostgresTuning;
 import io.tpa.host.FileStatus;
+import io.tpa.model.Catalog;
 import io.tpa.operation.audit.NodeFacts.DatabaseFacts;
 import io.tpa.operation.audit.NodeFacts.Expectations;
 import io.tpa.operation.audit.NodeFacts.HbaRule;
@@ -13,7 +16,7 @@ import java.util.Map;
 
 /**
  * The facts of a node as `tpa apply` leaves it with `compliance: cis`, written by hand after a real one; tests
- * change one fact and see which check notices.
+ * change one fact and see which check notices. {@link #withoutPolicy()} is the same node applied with tpa's defaults.
  */
 final class CompliantNode {
     static final String NODE = "/var/lib/tpa/groups/sales-2299ba/nodes/pg1";
@@ -29,6 +32,7 @@ final class CompliantNode {
     boolean primary = true;
     boolean publicAccess;
     String versionFile = "15\n";
+    List<String> extensions = new ArrayList<>(List.of("pg_stat_statements", "pgaudit"));
 
     CompliantNode() {
         settings.putAll(Map.ofEntries(
@@ -94,6 +98,27 @@ final class CompliantNode {
         return new DatabaseFacts(name, extensions, "{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}", false, List.of(), 0);
     }
 
+    /**
+     * The node of a group applied without a compliance policy, on a host whose time zone is not UTC: no pgAudit,
+     * PostgreSQL's own defaults for what only {@code compliance: cis} pins, and tpa's logging parameters as
+     * {@link PostgresTuning} computes them for every group.
+     */
+    static CompliantNode withoutPolicy() {
+        CompliantNode node = new CompliantNode();
+        node.extensions.remove("pgaudit");
+        node.settings.remove("pgaudit.log");
+        node.settings.put("log_timezone", "Europe/Paris");
+        node.databases.set(0, database("postgres", List.of("pg_stat_statements", "plpgsql")));
+        Map<String, String> computed = PostgresTuning.nodeParameters(Catalog.load().sizes().get("small"),
+                PostgresTuning.DEFAULT_MAX_CONNECTIONS, List.of("pg_stat_statements"), CompliancePolicy.parameters(CompliancePolicy.NONE, Map.of()));
+        // pg_settings shows text parameters as they were set; these are the ones the logging checks read as text.
+        for (String name : List.of("log_connections", "log_disconnections", "log_error_verbosity", "log_line_prefix", "log_statement",
+                "log_replication_commands", "logging_collector", "log_truncate_on_rotation", "shared_preload_libraries")) {
+            node.settings.put(name, computed.get(name));
+        }
+        return node;
+    }
+
     CompliantNode set(String name, String value) {
         settings.put(name, value);
         return this;
@@ -110,8 +135,8 @@ final class CompliantNode {
 
     NodeFacts facts() {
         return new NodeFacts("pg1", primary, settings, hba, roles, databases, tablespaces, files, NODE + "/log/postgresql-Tue.log",
-                versionFile, new Expectations("postgres", "postgres", "replicator", List.of("pg_stat_statements", "pgaudit"),
-                        "pg_stat_statements,pgaudit", "127.20.0.4", publicAccess));
+                versionFile, new Expectations("postgres", "postgres", "replicator", List.copyOf(extensions),
+                        String.join(",", extensions), "127.20.0.4", publicAccess));
     }
 
     Finding check(String id) {
