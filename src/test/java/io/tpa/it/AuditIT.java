@@ -14,11 +14,49 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The audit as a security officer lives it: a group applied with `compliance: cis` audits clean; then someone
- * adds a trust line to a node's pg_hba.conf and turns connection logging off, and the audit names the check,
- * the node and the line, fails, and shows the PCI DSS controls at stake.
+ * The audit as a security officer lives it: the example group, applied as a new user would, audits with no failure
+ * and warns of pgAudit; a group applied with `compliance: cis` audits clean; then someone adds a trust line to a
+ * node's pg_hba.conf and turns connection logging off, and the audit names the check, the node and the line, fails,
+ * and shows the PCI DSS controls at stake.
  */
 class AuditIT {
+    @Test
+    void theExampleGroupAuditsWithNoFailureAndWarnsOfWhatOnlyCisSetsUp() throws Exception {
+        String example = Files.readString(Path.of("examples/ha/tpa.yml"));
+        assertThat(example).contains("name: demo\n").doesNotContain("compliance");
+        try (TestGroup group = TestGroup.create(example.replace("name: demo\n", "name: plain\n"))) {
+            Tpa.Result apply = group.apply();
+            assertThat(apply.stdout()).doesNotContain("pgaudit");
+
+            Tpa.Result audit = group.tpa("audit");
+            assertThat(audit.exitCode()).as(audit.output()).isZero();
+            assertThat(audit.stdout().strip().lines().reduce((first, second) -> second).orElseThrow())
+                    .as(audit.stdout()).matches("\\d+ passed, 0 failed, [12] warned, \\d+ manual, \\d+ not applicable");
+            assertThat(audit.stdout()).contains("Audit of group plain (compliance: none) against CIS PostgreSQL 15 Benchmark: pg1 (primary), ")
+                    .contains("pass    cis-3.1.20 ", "pass    cis-3.1.21 ", "pass    cis-3.1.22 ", "pass    cis-3.1.24 ",
+                            "pass    cis-3.1.25 ", "pass    cis-7.2 ", "pass    cis-7.5 ")
+                    .containsPattern("warn +cis-3\\.2 ")
+                    .contains("pg2: pgaudit is not in shared_preload_libraries")
+                    .contains("warn, not fail: only `compliance: cis` sets this up, and the group has compliance: none")
+                    .contains("fix: Set `compliance: cis`");
+
+            Tpa.Result json = group.tpa("audit", "--json");
+            assertThat(json.exitCode()).isZero();
+            JsonNode report = Json.JSON.readTree(json.stdout());
+            assertThat(report.path("compliance").asText()).isEqualTo("none");
+            assertThat(report.path("summary").path("failed").asInt()).isZero();
+            assertThat(check(report, "cis-3.2").path("result").asText()).isEqualTo("warn");
+            assertThat(check(report, "cis-3.2").path("compliance").asText()).isEqualTo("cis");
+            assertThat(check(report, "cis-3.2").path("nodes")).hasSize(3)
+                    .allSatisfy(node -> assertThat(node.path("result").asText()).isEqualTo("warn"));
+
+            String password = group.superuserPassword();
+            assertThat(String.join("\n", logsOf(group))).as("every group logs connections, and never a password")
+                    .contains("connection authorized: user=postgres").contains("LOCATION:").doesNotContain(password);
+        }
+    }
+
+
     @Test
     void aCompliantGroupAuditsCleanAndAHandMadeWeaknessIsCaught() throws Exception {
         try (TestGroup group = TestGroup.create(TestGroup.config("audit", 1, "compliance: cis\n"))) {
@@ -28,8 +66,9 @@ class AuditIT {
             Tpa.Result clean = group.tpa("audit");
             assertThat(clean.exitCode()).as(clean.output()).isZero();
             assertThat(clean.stdout().strip().lines().reduce((first, second) -> second).orElseThrow())
-                    .matches("\\d+ passed, 0 failed, \\d+ manual, \\d+ not applicable");
-            assertThat(clean.stdout()).contains("pass    cis-3.2 ", "pass    cis-5.2 ", "pass    cis-3.1.20 ");
+                    .matches("\\d+ passed, 0 failed, 0 warned, \\d+ manual, \\d+ not applicable");
+            assertThat(clean.stdout()).contains("(compliance: cis)", "pass    cis-3.2 ", "pass    cis-5.2 ", "pass    cis-3.1.20 ",
+                    "pass    cis-3.1.26 ");
 
             String password = group.superuserPassword();
             assertThat(logsOf(group)).as("pgAudit and log_statement never log a password").isNotEmpty()
@@ -49,7 +88,7 @@ class AuditIT {
                     .containsPattern("FAIL +cis-3\\.1\\.20 ").contains("pg1: log_connections = off; expected on")
                     .contains("fix: ");
             assertThat(caught.stdout().strip().lines().reduce((first, second) -> second).orElseThrow())
-                    .matches("\\d+ passed, 3 failed, \\d+ manual, \\d+ not applicable");
+                    .matches("\\d+ passed, 3 failed, 0 warned, \\d+ manual, \\d+ not applicable");
 
             Tpa.Result json = group.tpa("audit", "--standard", "pci-dss", "--json");
             assertThat(json.exitCode()).isEqualTo(1);
