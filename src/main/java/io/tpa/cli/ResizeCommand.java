@@ -33,8 +33,8 @@ final class ResizeCommand implements Runnable {
     public void run() {
         Resize.Outcome outcome = Resize.run(group.directory, node, cluster, size, dryRun, ReplicaCommand.listener(output));
         ConfigChangeOutput.print(outcome.change(), output.json);
-        if (outcome.limits() != null && !output.json) {
-            System.out.println("Note: " + outcome.limits() + ".");
+        if (!output.json) {
+            outcome.notes().forEach(note -> System.out.println("Note: " + note + "."));
         }
     }
 }

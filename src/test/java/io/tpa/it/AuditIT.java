@@ -29,6 +29,7 @@ class AuditIT {
             assertThat(apply.stdout()).doesNotContain("pgaudit");
 
             Tpa.Result audit = group.tpa("audit");
+            System.out.println("audit of the example group:\n" + audit.stdout());
             assertThat(audit.exitCode()).as(audit.output()).isZero();
             assertThat(audit.stdout().strip().lines().reduce((first, second) -> second).orElseThrow())
                     .as(audit.stdout()).matches("\\d+ passed, 0 failed, [12] warned, \\d+ manual, \\d+ not applicable");

@@ -9,23 +9,33 @@ import io.tpa.operation.ConfigChange;
 import io.tpa.operation.GroupAccess;
 import io.tpa.operation.apply.Apply;
 import io.tpa.operation.apply.ApplyListener;
+import io.tpa.host.Platform;
+import io.tpa.operation.Platforms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Changes the size of a node or of every node of a cluster. The parameters that follow from the
- * size are recomputed and rolled out replicas first; the primary then hands over to a restarted
- * replica instead of restarting, so writes pause for one switchover at most.
+ * Changes the size of a node or of every node of a cluster. The disk is checked first ({@link DiskCheck}). The
+ * parameters that follow from the size are recomputed and rolled out replicas first; the primary then hands over
+ * to a restarted replica instead of restarting, so writes pause for one switchover at most.
  */
 public final class Resize {
     private Resize() {
     }
 
-    /** What a resize did, and what it could not do on this machine. */
-    public record Outcome(ConfigChange.Outcome change, String limits) {
+    /**
+     * What a resize did, and what the user should know of it on this machine.
+     *
+     * @param notes one sentence each: how the disk was checked on the local platform, why sizes are not OS limits
+     */
+    public record Outcome(ConfigChange.Outcome change, List<String> notes) {
+        public Outcome {
+            notes = List.copyOf(notes);
+        }
     }
 
     public static Outcome run(Path directory, String node, String cluster, String size, boolean dryRun, ApplyListener listener) {
@@ -42,29 +52,17 @@ public final class Resize {
                 ? List.of(deployment.node(node).orElseThrow(() -> new UserError(node + ": no such node; nodes: "
                         + deployment.nodes().stream().map(DeployedNode::name).collect(Collectors.joining(", ")))))
                 : deployment.cluster(cluster).orElseThrow(() -> new UserError("--cluster " + cluster + ": no such cluster")).nodes();
-        checkDisk(deployment, nodes, wanted);
+        Platform platform = Platforms.forDeployment(directory, deployment);
+        List<String> notes = new ArrayList<>();
+        DiskCheck.check(deployment, nodes, size, wanted, platform::host).ifPresent(notes::add);
         ConfigChange.Outcome change = ConfigChange.run(directory,
                 editor -> node != null ? editor.setNodeSize(node, size) : editor.setClusterSize(cluster, size), dryRun, listener,
                 new Apply.Options("resize " + (node != null ? node : cluster) + " to " + size, Apply.Confirmation.NO, true));
-        return new Outcome(change, limits(deployment));
-    }
-
-    /** Growing disks must fit: the growth is checked against the free space where the group keeps its data. */
-    static void checkDisk(Deployment deployment, List<DeployedNode> nodes, SizeSpec wanted) {
-        long growthGb = nodes.stream().mapToLong(n -> Math.max(0, wanted.diskGb() - n.size().diskGb())).sum();
-        if (growthGb == 0 || !deployment.platform().equals("local")) {
-            return;
+        String limits = limits(deployment);
+        if (limits != null) {
+            notes.add(limits);
         }
-        try {
-            Path base = Path.of(deployment.baseDirectory());
-            long freeGb = Files.getFileStore(Files.exists(base) ? base : base.getRoot()).getUsableSpace() / (1024L * 1024 * 1024);
-            if (growthGb > freeGb) {
-                throw new UserError(UserError.FAILED, "the new size needs " + growthGb + " GB more disk on this machine but only "
-                        + freeGb + " GB are free under " + base + "; free space or choose a smaller size");
-            }
-        } catch (IOException e) {
-            throw new UserError(UserError.FAILED, "cannot check free disk space: " + e.getMessage());
-        }
+        return new Outcome(change, notes);
     }
 
     /** On the local platform, whether sizes can become OS limits here, and if not, why. */
