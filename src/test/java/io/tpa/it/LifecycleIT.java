@@ -1,11 +1,14 @@
 package io.tpa.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
 
 import io.tpa.component.Etcd;
 import io.tpa.operation.GroupAccess;
 import io.tpa.wait.Wait;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -142,6 +145,22 @@ class LifecycleIT {
         assertThat(stored).containsAll(writer.acknowledgedIds());
         System.out.printf("resize: %d acknowledged commits, longest write gap %.2f s%n", writer.count(), writer.longestGapSeconds());
         assertThat(group.tpa("plan").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void onThisMachineAResizeBeyondTheFreeDiskIsCheckedAgainstTheDataAndNoted() throws Exception {
+        long freeGb = Files.getFileStore(Path.of(group.deployment().baseDirectory())).getUsableSpace() / (1024L * 1024 * 1024);
+        assumeThat(freeGb).as("the nominal disk of three 4xlarge nodes exceeds what is free here").isLessThan(3 * 2000);
+        String config = Files.readString(group.directory.resolve("tpa.yml"));
+
+        Tpa.Result resize = group.tpa("resize", "--cluster", "main", "--size", "4xlarge", "--dry-run");
+
+        assertThat(resize.exitCode()).as(resize.output()).isZero();
+        assertThat(resize.stdout()).contains("Note: on the local platform every node shares this machine's disk, so 4xlarge's 2000 GB "
+                        + "of disk per node (6000 GB for the 3 nodes resized) is nominal; checked instead that the group's data uses ")
+                .containsPattern("GB needed, \\d+(\\.\\d)? GB free\\.");
+        assertThat(Files.readString(group.directory.resolve("tpa.yml"))).isEqualTo(config);
     }
 
     private List<String> startTimes(List<String> nodes) throws SQLException {
