@@ -33,7 +33,7 @@ SCRIPT="$(readlink -f "${BASH_SOURCE[0]}")"
 ROOTFS_PACKAGES_13=(
   openssh-server openssh-client sudo iproute2 nftables procps ca-certificates locales python3
   postgresql-17 postgresql-client-17 postgresql-17-pgaudit
-  patroni python3-psycopg2 python3-psycopg python3-etcd
+  patroni python3-psycopg2 python3-psycopg python3-etcd python3-idna
   etcd-server etcd-client supervisor pgbackrest pgbouncer haproxy
 )
 ROOTFS_RECIPE=1

@@ -21,14 +21,25 @@ public final class Patroni {
     /**
      * Patroni's HA cycle for a {@code failover} profile. A dead primary's leader lock expires after
      * {@code ttl} seconds; replicas look every {@code loopWait} seconds; Patroni requires
-     * {@code loopWait + 2 * retryTimeout <= ttl}.
+     * {@code loopWait + 2 * retryTimeout <= ttl}. Patroni 4 also refuses a ttl below 20 s and a retry_timeout below
+     * 3 s (it raises them and logs so), which bounds a failover after a network cut by about 20 s there: its profiles
+     * are their own (docs/reliability.md has the figures).
      */
     public record Timing(int ttl, int loopWait, int retryTimeout) {
         public static final Timing STANDARD = new Timing(15, 3, 5);
         public static final Timing FAST = new Timing(6, 1, 2);
+        /** Patroni 4's defaults but a shorter loop: replicas notice a lost leader within 5 s of its lock expiring. */
+        public static final Timing STANDARD_4 = new Timing(30, 5, 10);
+        /** Patroni 4's floors: the shortest ttl and retry_timeout it accepts, and a loop every second. */
+        public static final Timing FAST_4 = new Timing(20, 1, 3);
 
-        public static Timing of(String profile) {
-            return "fast".equals(profile) ? FAST : STANDARD;
+        /** The timing of a profile for a Patroni major version. */
+        public static Timing of(String profile, int patroniMajor) {
+            boolean fast = "fast".equals(profile);
+            if (patroniMajor >= 4) {
+                return fast ? FAST_4 : STANDARD_4;
+            }
+            return fast ? FAST : STANDARD;
         }
 
         /** The dynamic configuration keys, as Patroni names them. */
@@ -40,6 +51,30 @@ public final class Patroni {
             return settings;
         }
     }
+
+    /** The major version of the Patroni a node's release installs. */
+    public static int major(Catalog catalog, DeployedNode node) {
+        return Integer.parseInt(catalog.componentVersion(node.release(), "patroni").split("\\.")[0]);
+    }
+
+    /** The newest Patroni major among a cluster's nodes: Patroni 4's floors apply as soon as one node runs it. */
+    private static int newestMajor(Catalog catalog, DeployedCluster cluster) {
+        return cluster.nodes().stream().mapToInt(node -> major(catalog, node)).max().orElse(3);
+    }
+
+    /**
+     * The dynamic configuration tpa sets for a cluster beyond its parameters: the failover timing and, for Patroni 4,
+     * {@code member_slots_ttl} 0 (Patroni 4 keeps a removed member's replication slot for 30 min by default, holding WAL
+     * on the primary; tpa removes members on purpose, so their slots go with them, as Patroni 3 did).
+     */
+    public static Map<String, Integer> dynamicSettings(Deployment deployment, DeployedCluster cluster, Catalog catalog) {
+        Map<String, Integer> settings = new LinkedHashMap<>(Timing.of(deployment.failover(), newestMajor(catalog, cluster)).settings());
+        if (newestMajor(catalog, cluster) >= 4) {
+            settings.put("member_slots_ttl", 0);
+        }
+        return settings;
+    }
+
     /** The name of Patroni's custom bootstrap method for a node forked from another group. */
     public static final String FORK_BOOTSTRAP = "fork";
 
@@ -174,8 +209,8 @@ public final class Patroni {
                 "key", tls + "/server.key"));
 
         Map<String, Object> dcs = new LinkedHashMap<>();
-        // The HA cycle of the failover profile: see Timing.
-        dcs.putAll(Timing.of(deployment.failover()).settings());
+        // The HA cycle of the failover profile (see Timing), and what each Patroni version needs besides.
+        dcs.putAll(dynamicSettings(deployment, cluster, catalog));
         dcs.put("maximum_lag_on_failover", 1048576);
         // synchronous: true: a commit returns once a synchronous replica has it, and Patroni promotes only that replica.
         dcs.put("synchronous_mode", deployment.synchronous());

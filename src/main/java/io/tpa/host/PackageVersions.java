@@ -19,15 +19,6 @@ public final class PackageVersions {
         }
     }
 
-    /** Reads the repositories' package lists again (apt-get update), waiting for apt's lock if another run holds it. */
-    public static void refresh(Host host) {
-        CommandResult update = host.run(new Command(List.of("apt-get", "-o", "DPkg::Lock::Timeout=300", "update", "-qq"), null,
-                Map.of("DEBIAN_FRONTEND", "noninteractive"), null, Duration.ofMinutes(6)));
-        if (!update.ok()) {
-            throw new HostException(host.name() + ": apt-get update failed: " + update.lastErrorLine());
-        }
-    }
-
     /** The versions of these packages on the host, by package, in the order given. */
     public static Map<String, Versions> read(Host host, List<String> packages) {
         List<String> argv = new ArrayList<>(List.of("apt-cache", "policy"));

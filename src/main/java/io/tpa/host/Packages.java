@@ -4,9 +4,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** OS packages on a Debian host: which are missing, and installing them with apt. */
 public final class Packages {
+    /** How long an apt step waits for the dpkg/apt lock that another process holds (unattended-upgrades, a parallel run). */
+    public static final Duration LOCK_WAIT = Duration.ofMinutes(5);
+    private static final Duration LOCK_RETRY = Duration.ofSeconds(2);
+    private static final Map<String, String> NONINTERACTIVE = Map.of("DEBIAN_FRONTEND", "noninteractive", "LC_ALL", "C");
+
     private Packages() {
     }
 
@@ -28,9 +34,11 @@ public final class Packages {
 
     /**
      * Installs packages as root without letting their scripts start services (tpa starts its own)
-     * or create PostgreSQL's default cluster.
+     * or create PostgreSQL's default cluster. Waits for the dpkg/apt lock (see {@link #apt}).
+     *
+     * @param note told once when the host's lock was held and for how long it was waited for
      */
-    public static void install(Host host, List<String> packages) {
+    public static void install(Host host, List<String> packages, Consumer<String> note) {
         String policy = "/usr/sbin/policy-rc.d";
         boolean hadPolicy = host.exists(policy);
         host.createDirectory("/etc/postgresql-common", FileOwner.sharedDirectory(null));
@@ -45,18 +53,63 @@ public final class Packages {
                     new FileOwner(null, "rwxr-xr-x"));
         }
         try {
-            Map<String, String> environment = Map.of("DEBIAN_FRONTEND", "noninteractive");
-            CommandResult update = host.run(new Command(List.of("apt-get", "update", "-qq"), null, environment, null, Duration.ofMinutes(5)));
-            if (!update.ok()) {
-                throw new HostException(host.name() + ": apt-get update failed: " + update.lastErrorLine());
-            }
+            update(host, note);
             List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends"));
             argv.addAll(packages);
-            host.check(new Command(argv, null, environment, null, Duration.ofMinutes(15)));
+            CommandResult install = apt(host, argv, Duration.ofMinutes(15), note);
+            if (!install.ok()) {
+                throw new HostException(host.name() + ": apt-get install failed: " + install.lastErrorLine());
+            }
         } finally {
             if (!hadPolicy) {
                 host.remove(policy);
             }
         }
+    }
+
+    /** Refreshes the host's package lists ({@code apt-get update}), waiting for the lock like every apt step. */
+    public static void update(Host host, Consumer<String> note) {
+        CommandResult update = apt(host, List.of("apt-get", "update", "-qq"), Duration.ofMinutes(5), note);
+        if (!update.ok()) {
+            throw new HostException(host.name() + ": apt-get update failed: " + update.lastErrorLine());
+        }
+    }
+
+    /**
+     * Runs an apt command as root; while another process holds the dpkg or apt lock (unattended-upgrades on a
+     * fresh server, a second tpa), tries again every 2 s for up to {@link #LOCK_WAIT}, then fails naming the lock.
+     */
+    static CommandResult apt(Host host, List<String> argv, Duration timeout, Consumer<String> note) {
+        long start = System.nanoTime();
+        long deadline = start + LOCK_WAIT.toNanos();
+        while (true) {
+            CommandResult result = host.run(new Command(argv, null, NONINTERACTIVE, null, timeout));
+            if (result.ok() || !heldByAnother(result)) {
+                long waited = (System.nanoTime() - start) / 1_000_000_000L;
+                if (waited > 0 && result.ok()) {
+                    note.accept(host.name() + ": waited " + waited + " s for the dpkg/apt lock another process held before `"
+                            + String.join(" ", argv.subList(0, 2)) + "`");
+                }
+                return result;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new HostException(host.name() + ": `" + String.join(" ", argv.subList(0, 2)) + "` waited " + LOCK_WAIT.toMinutes()
+                        + " min for the dpkg/apt lock and another process still holds it (" + result.lastErrorLine()
+                        + "); let it finish (unattended-upgrades on a new server can take a while) and run again");
+            }
+            try {
+                Thread.sleep(LOCK_RETRY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HostException(host.name() + ": interrupted while waiting for the dpkg/apt lock");
+            }
+        }
+    }
+
+    /** True when apt failed only because another process holds one of its locks. */
+    static boolean heldByAnother(CommandResult result) {
+        String errors = result.stderr() + result.stdout();
+        return errors.contains("Could not get lock") || errors.contains("Unable to lock")
+                || errors.contains("Unable to acquire the dpkg frontend lock");
     }
 }

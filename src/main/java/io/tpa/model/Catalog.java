@@ -20,15 +20,31 @@ import java.util.Set;
 public record Catalog(
         String defaultSize,
         Map<String, SizeSpec> sizes,
-        int defaultPostgresVersion,
         Map<String, Distribution> distributions,
         Map<String, Extension> extensions,
         Set<String> contrib) {
 
-    /** The distribution tpa targets today; later issues detect it per host. */
+    /** The release of a node recorded before tpa read each host's release (they all ran Debian 12). */
     public static final String DEFAULT_DISTRIBUTION = "debian-12";
 
-    public record Distribution(Map<String, PostgresPackages> postgres, Map<String, Component> components) {
+    /**
+     * What tpa installs on one release of a distribution.
+     *
+     * @param defaultPostgres the PostgreSQL major a group gets there when its config names none (the release's own)
+     */
+    public record Distribution(
+            @JsonProperty("default_postgres") int defaultPostgres,
+            Map<String, PostgresPackages> postgres,
+            Map<String, Component> components) {
+
+        public boolean offers(int major) {
+            return postgres.containsKey(Integer.toString(major));
+        }
+
+        /** The PostgreSQL majors of this release, lowest first. */
+        public List<Integer> postgresVersions() {
+            return postgres.keySet().stream().map(Integer::valueOf).sorted().toList();
+        }
     }
 
     public record PostgresPackages(
@@ -69,8 +85,7 @@ public record Catalog(
                 e.getValue().path("create").asBoolean(true))));
         Set<String> contrib = new LinkedHashSet<>();
         versionsDoc.get("contrib").forEach(n -> contrib.add(n.asText()));
-        return new Catalog(sizesDoc.get("default").asText(), Map.copyOf(sizes),
-                versionsDoc.get("default_postgres_version").asInt(), Map.copyOf(distributions),
+        return new Catalog(sizesDoc.get("default").asText(), Map.copyOf(sizes), java.util.Collections.unmodifiableMap(distributions),
                 Map.copyOf(extensions), Set.copyOf(contrib));
     }
 
@@ -85,21 +100,39 @@ public record Catalog(
         }
     }
 
-    public Distribution distribution() {
-        return distributions.get(DEFAULT_DISTRIBUTION);
+    /** The releases tpa has a catalog for, in the catalog's order. */
+    public List<String> releases() {
+        return List.copyOf(distributions.keySet());
     }
 
-    public PostgresPackages postgres(int major) {
-        PostgresPackages packages = distribution().postgres().get(Integer.toString(major));
-        if (packages == null) {
-            throw new UserError("PostgreSQL " + major + " is not in the version catalog for " + DEFAULT_DISTRIBUTION
-                    + ": choose one of " + distribution().postgres().keySet() + " (see `tpa versions`)");
+    /** What tpa installs on a release (one of {@link #releases()}; a host's release is checked when it is read). */
+    public Distribution distribution(String release) {
+        Distribution distribution = distributions.get(release);
+        if (distribution == null) {
+            throw new IllegalArgumentException("no version catalog for " + release);
         }
-        return packages;
+        return distribution;
     }
 
+    /**
+     * Where a PostgreSQL major lives. Debian lays a major out the same on every release, so the first release
+     * that offers it answers.
+     */
+    public PostgresPackages postgres(int major) {
+        return distributions.values().stream().filter(d -> d.offers(major)).findFirst()
+                .map(d -> d.postgres().get(Integer.toString(major)))
+                .orElseThrow(() -> new UserError("PostgreSQL " + major + " is not in the version catalog: choose one of "
+                        + postgresVersions() + " (see `tpa versions`)"));
+    }
+
+    /** Every PostgreSQL major some release offers, lowest first. */
     public List<Integer> postgresVersions() {
-        return distribution().postgres().keySet().stream().map(Integer::valueOf).sorted().toList();
+        return distributions.values().stream().flatMap(d -> d.postgresVersions().stream()).distinct().sorted().toList();
+    }
+
+    /** The version of a component (patroni, etcd, ...) that a release installs. */
+    public String componentVersion(String release, String component) {
+        return distribution(release).components().get(component).version();
     }
 
     /** True when the extension is known: in the server package (contrib) or listed with its own package. */
@@ -117,10 +150,11 @@ public record Catalog(
         return e == null || e.create();
     }
 
-    /** Every OS package a group with this PostgreSQL major and these extensions needs, in install order. */
-    public List<String> packages(int major, List<String> groupExtensions) {
-        List<String> all = new ArrayList<>(postgres(major).packages());
-        distribution().components().values().forEach(c -> all.addAll(c.packages()));
+    /** Every OS package a node of this release with this PostgreSQL major and these extensions needs, in install order. */
+    public List<String> packages(String release, int major, List<String> groupExtensions) {
+        Distribution distribution = distribution(release);
+        List<String> all = new ArrayList<>(distribution.postgres().get(Integer.toString(major)).packages());
+        distribution.components().values().forEach(c -> all.addAll(c.packages()));
         for (String extension : groupExtensions) {
             Extension e = extensions.get(extension);
             if (e != null && e.package_() != null) {

@@ -29,7 +29,7 @@ public final class Defaults {
                 .toList();
         return new GroupSpec(spec.name(),
                 platform,
-                resolve(spec.postgres(), catalog),
+                resolve(spec.postgres()),
                 new DefaultsSpec(defaultSize),
                 clusters,
                 spec.access() == null ? AccessSpec.PRIVATE : new AccessSpec(spec.access().networks(), spec.access().open()),
@@ -39,12 +39,9 @@ public final class Defaults {
                 spec.failover() == null ? FAILOVER : spec.failover());
     }
 
-    private static PostgresSpec resolve(PostgresSpec postgres, Catalog catalog) {
-        if (postgres == null) {
-            return new PostgresSpec(catalog.defaultPostgresVersion(), List.of(), null);
-        }
-        Integer version = postgres.version() == null ? catalog.defaultPostgresVersion() : postgres.version();
-        return new PostgresSpec(version, postgres.extensions(), postgres.parameters());
+    /** The PostgreSQL major stays open when the config names none: the hosts' release decides it (Resolver). */
+    private static PostgresSpec resolve(PostgresSpec postgres) {
+        return postgres == null ? new PostgresSpec(null, List.of(), null) : postgres;
     }
 
     private static ClusterSpec resolve(ClusterSpec cluster, SizeSpec defaultSize, Catalog catalog, SshSpec ssh) {

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param promotable false when Patroni must never promote it
  * @param etcdJoin   for an etcd member, how it joined; null otherwise
  * @param ssh        on the ssh platform, how tpa logs in to the node's server (complete); null elsewhere
+ * @param release    the release its server runs, as the version catalog names it ({@code debian-13}), read from the
+ *                   server's /etc/os-release; records written before tpa read it say Debian 12, which every node ran
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record DeployedNode(
@@ -24,7 +26,8 @@ public record DeployedNode(
         Map<String, String> parameters,
         Boolean promotable,
         @JsonProperty("etcd_join") EtcdJoin etcdJoin,
-        SshSpec ssh) {
+        SshSpec ssh,
+        String release) {
 
     /**
      * How an etcd member joined: the membership it started with and whether it founded the cluster
@@ -37,10 +40,11 @@ public record DeployedNode(
     public DeployedNode {
         parameters = Map.copyOf(parameters);
         promotable = promotable == null || promotable;
+        release = release == null ? Catalog.DEFAULT_DISTRIBUTION : release;
     }
 
     public DeployedNode(String name, String cluster, String address, SizeSpec size, boolean etcdMember, Map<String, String> parameters,
                         Boolean promotable, EtcdJoin etcdJoin) {
-        this(name, cluster, address, size, etcdMember, parameters, promotable, etcdJoin, null);
+        this(name, cluster, address, size, etcdMember, parameters, promotable, etcdJoin, null, null);
     }
 }

@@ -457,9 +457,11 @@ public final class SpecLoader {
         ConfigPath path = new ConfigPath(List.of("postgres"));
         List<Integer> versions = catalog.postgresVersions();
         if (postgres.version() != null && !versions.contains(postgres.version())) {
+            List<String> offers = catalog.releases().stream().map(release -> release + " offers " + joinWords(catalog
+                    .distribution(release).postgresVersions().stream().map(String::valueOf).toList(), "and")).toList();
             problems.add(document.problem(path.child("version"), "PostgreSQL " + postgres.version()
                     + " is not in the version catalog; use " + joinWords(versions.stream().map(String::valueOf)
-                    .toList(), "or") + " (see `tpa versions`)"));
+                    .toList(), "or") + " (" + String.join(", ", offers) + "; see `tpa versions`)"));
         }
         List<String> known = Stream.concat(catalog.contrib().stream(), catalog.extensions().keySet().stream())
                 .distinct().sorted().toList();

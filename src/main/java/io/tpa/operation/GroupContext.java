@@ -74,7 +74,10 @@ public record GroupContext(
         secrets.computeIfAbsent(SecretNames.PATRONI_API, name -> Passwords.generate());
         CertificateAuthority authority = directory.certificateAuthority(secrets, spec.name());
         Http http = GroupAccess.http(authority, secrets);
-        Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve);
+        Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve,
+                new HostReleases(platform, catalog));
+        HostReleases.requireOffered(loaded, deployment, catalog);
+        HostReleases.requireSynchronousSupport(loaded, deployment, catalog);
         return new GroupContext(directory, loaded, spec, catalog, platform, previous, deployment, secrets, Map.copyOf(saved),
                 authority, http);
     }

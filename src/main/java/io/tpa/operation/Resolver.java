@@ -28,14 +28,25 @@ public final class Resolver {
     private Resolver() {
     }
 
+    /**
+     * Resolves a config into a deployment.
+     *
+     * @param releaseAt the release (as the catalog names it) of the server at an address
+     */
     public static Deployment resolve(GroupDirectory directory, GroupSpec spec, Catalog catalog, Platform platform,
-                                     Optional<Deployment> previous, Map<String, String> livePrimaries, boolean reserve) {
+                                     Optional<Deployment> previous, Map<String, String> livePrimaries, boolean reserve,
+                                     java.util.function.Function<String, String> releaseAt) {
         refuseRemovingThePrimaryCluster(directory, spec, previous);
         String key = previous.map(Deployment::key).orElseGet(() -> directory.newKey(spec.name()));
         Map<String, String> current = new HashMap<>();
         previous.ifPresent(p -> p.nodes().forEach(n -> current.put(n.name(), n.address())));
         List<String> nodeNames = spec.allNodes().stream().map(NodeSpec::name).toList();
         Map<String, String> addresses = platform.assignAddresses(key, nodeNames, current, reserve);
+        Map<String, String> releases = new HashMap<>();
+        addresses.forEach((node, address) -> releases.put(node, releaseAt.apply(address)));
+        // Without a major in the config, the release of the primary cluster's first node decides (its own PostgreSQL).
+        int postgresVersion = spec.postgres().version() != null ? spec.postgres().version()
+                : catalog.distribution(releases.get(nodeNames.get(0))).defaultPostgres();
 
         Map<String, DeployedNode.EtcdJoin> etcdMembers = etcdMembers(spec.primaryCluster(), previous, addresses);
         int maxConnections = PostgresTuning.DEFAULT_MAX_CONNECTIONS;
@@ -52,7 +63,7 @@ public final class Resolver {
                     node.name(), cluster.name(), addresses.get(node.name()), node.size(),
                     etcdMembers.containsKey(node.name()),
                     PostgresTuning.nodeParameters(node.size(), connections, preload, overrides), node.canBePromoted(),
-                    etcdMembers.get(node.name()), node.ssh())).toList();
+                    etcdMembers.get(node.name()), node.ssh(), releases.get(node.name()))).toList();
             // The node that leads now, else the one recorded last, else the first: a failover or switchover sticks.
             String primary = Optional.ofNullable(livePrimaries.get(cluster.name()))
                     .or(() -> previous.flatMap(p -> p.cluster(cluster.name())).map(DeployedCluster::primary))
@@ -62,7 +73,7 @@ public final class Resolver {
                     primary, clusterParameters, nodes));
         }
         return new Deployment(Deployment.FORMAT_VERSION, spec.name(), key, platform.name(),
-                platform.baseDirectory(key), spec.postgres().version(), extensions, clusters, spec.access(),
+                platform.baseDirectory(key), postgresVersion, extensions, clusters, spec.access(),
                 Boolean.TRUE.equals(spec.synchronous()), spec.failover(), spec.compliance());
     }
 

@@ -21,7 +21,7 @@ class CompliancePolicyTest {
         assertThat(CompliancePolicy.extensions("cis", List.of("pgaudit"))).containsExactly("pgaudit");
         assertThat(CompliancePolicy.extensions("none", List.of("pg_stat_statements"))).containsExactly("pg_stat_statements");
         assertThat(catalog.preloaded("pgaudit")).as("the catalog preloads it").isTrue();
-        assertThat(catalog.packages(15, CompliancePolicy.extensions("cis", List.of()))).contains("postgresql-15-pgaudit");
+        assertThat(catalog.packages("debian-12", 15, CompliancePolicy.extensions("cis", List.of()))).contains("postgresql-15-pgaudit");
     }
 
     @Test

@@ -22,7 +22,7 @@ class PatroniTimingTest {
 
     @Test
     void fastProfile() {
-        Patroni.Timing fast = Patroni.Timing.of("fast");
+        Patroni.Timing fast = Patroni.Timing.of("fast", 3);
 
         assertThat(fast).isEqualTo(new Patroni.Timing(6, 1, 2));
         assertThat(fast.settings()).containsExactly(Map.entry("ttl", 6), Map.entry("loop_wait", 1), Map.entry("retry_timeout", 2));
@@ -32,18 +32,42 @@ class PatroniTimingTest {
     void standardProfileIsAlsoTheDefault() {
         Patroni.Timing standard = new Patroni.Timing(15, 3, 5);
 
-        assertThat(Patroni.Timing.of("standard")).isEqualTo(standard);
-        assertThat(Patroni.Timing.of(null)).isEqualTo(standard);
-        assertThat(Patroni.Timing.of("standard")).isNotEqualTo(Patroni.Timing.of("fast"));
+        assertThat(Patroni.Timing.of("standard", 3)).isEqualTo(standard);
+        assertThat(Patroni.Timing.of(null, 3)).isEqualTo(standard);
+        assertThat(Patroni.Timing.of("standard", 3)).isNotEqualTo(Patroni.Timing.of("fast", 3));
     }
 
     @Test
-    void bothProfilesSatisfyPatronisTimingRule() {
-        for (String profile : List.of("standard", "fast")) {
-            Patroni.Timing timing = Patroni.Timing.of(profile);
-            assertThat(timing.loopWait() + 2 * timing.retryTimeout()).as(profile).isLessThanOrEqualTo(timing.ttl());
-            assertThat(timing.loopWait()).as(profile).isPositive();
+    void everyProfileSatisfiesPatronisTimingRule() {
+        for (int major : new int[] {3, 4}) {
+            for (String profile : List.of("standard", "fast")) {
+                Patroni.Timing timing = Patroni.Timing.of(profile, major);
+                assertThat(timing.loopWait() + 2 * timing.retryTimeout()).as(profile).isLessThanOrEqualTo(timing.ttl());
+                assertThat(timing.loopWait()).as(profile).isPositive();
+            }
         }
+    }
+
+    @Test
+    void patroni4ProfilesKeepToItsFloors() {
+        // Patroni 4 raises a ttl below 20 and a retry_timeout below 3 itself (and logs so): tpa asks for no less.
+        for (String profile : List.of("standard", "fast")) {
+            Patroni.Timing timing = Patroni.Timing.of(profile, 4);
+            assertThat(timing.ttl()).as(profile).isGreaterThanOrEqualTo(20);
+            assertThat(timing.retryTimeout()).as(profile).isGreaterThanOrEqualTo(3);
+        }
+        assertThat(Patroni.Timing.of("fast", 4).ttl()).isLessThan(Patroni.Timing.of("standard", 4).ttl());
+    }
+
+    @Test
+    void debian13NodesGetPatroni4TimingAndDropRemovedMembersSlots() throws Exception {
+        JsonNode dcs = bootstrapDcs("fast", "debian-13");
+
+        assertThat(dcs.path("ttl").asInt()).isEqualTo(20);
+        assertThat(dcs.path("loop_wait").asInt()).isEqualTo(1);
+        assertThat(dcs.path("retry_timeout").asInt()).isEqualTo(3);
+        assertThat(dcs.path("member_slots_ttl").asInt(-1)).isZero();
+        assertThat(bootstrapDcs("fast", "debian-12").has("member_slots_ttl")).isFalse();
     }
 
     @Test
@@ -66,7 +90,12 @@ class PatroniTimingTest {
     }
 
     private static JsonNode bootstrapDcs(String failover) throws Exception {
-        DeployedNode pg1 = new DeployedNode("pg1", "main", "127.20.0.1", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null);
+        return bootstrapDcs(failover, "debian-12");
+    }
+
+    private static JsonNode bootstrapDcs(String failover, String release) throws Exception {
+        DeployedNode pg1 = new DeployedNode("pg1", "main", "127.20.0.1", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null,
+                null, release);
         DeployedCluster main = new DeployedCluster("main", "main", true, "main", "pg1", Map.of(), List.of(pg1));
         Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local",
                 "/var/lib/tpa/groups/sales-abc123", 15, List.of(), List.of(main), null, false, failover);

@@ -43,6 +43,8 @@ class SshChaosIT {
     private static final int WRITER_SECONDS = 180;
     /** How long after the cut the link comes back: past the stale-cache window of Patroni 3.0.2 (see networkCut). */
     private static final double HEAL_AFTER_SECONDS = 45;
+    /** The quick heal: the link back while the cut-off primary's lock may still stand. */
+    private static final double QUICK_HEAL_AFTER_SECONDS = 10;
     /** How many cuts per configuration: 1 in the suite; bench/failover.sh asks for more ({@code -Dtpa.chaos.rounds=N}). */
     private static final int ROUNDS = Integer.getInteger("tpa.chaos.rounds", 1);
 
@@ -52,7 +54,7 @@ class SshChaosIT {
 
     @BeforeAll
     void deploy() {
-        hosts = TestHosts.create(3);
+        hosts = TestHosts.create(3, 13);
         group = TestGroup.create(config(""));
         Tpa.Result applied = group.tpa("apply", "--trust-new-hosts");
         assertThat(applied.exitCode()).as(applied.output()).isZero();
@@ -238,6 +240,64 @@ class SshChaosIT {
             assertThat(lost).as("acknowledged commits lost in synchronous mode").isEmpty();
             waitForSynchronousReplica();
         }
+    }
+
+    /**
+     * The link comes back 10 s after the cut, while the cut-off primary's leader lock may still stand: writers on every
+     * node's own address, run from inside each server, must never see two nodes take writes (in turns or at once), and
+     * the group must be healthy afterwards with the old primary a replica of whoever leads (through pg_rewind when a
+     * replica took over and their timelines diverged).
+     */
+    @Test
+    @Order(7)
+    void quickHealNeverGivesTwoWritablePrimaries() throws Exception {
+        for (int round = 1; round <= ROUNDS; round++) {
+            DeployedNode primary = leader().orElseThrow();
+            TestHosts.Host server = hostOf(primary);
+            List<String> turns;
+            String after;
+            long rewindsBefore;
+            try (NodeWriters writers = new NodeWriters(group, hosts, primary, "quick_heal_" + round, WRITER_SECONDS)) {
+                Wait.until("for the primary's own writer to commit", Duration.ofSeconds(30), () -> writers.count(primary.name()) >= 20);
+                rewindsBefore = rewinds(server, primary);
+                long fault = System.nanoTime();
+                link(server, "down");
+                try {
+                    long healAt = fault + (long) (QUICK_HEAL_AFTER_SECONDS * 1e9);
+                    Wait.until("for the cut to have lasted " + QUICK_HEAL_AFTER_SECONDS + " s", Duration.ofSeconds(30),
+                            () -> System.nanoTime() >= healAt);
+                } finally {
+                    link(server, "up");
+                }
+                try {
+                    Wait.until("for the group to be healthy after the quick heal", Duration.ofSeconds(120), group::whyNotHealthy);
+                } catch (Wait.WaitTimeout e) {
+                    throw new AssertionError(e.getMessage() + patroniLogs(), e);
+                }
+                after = leader().orElseThrow().name();
+                long settled = writers.count(after);
+                Wait.until("for the primary after the heal to take writes", Duration.ofSeconds(30), () -> writers.count(after) >= settled + 10);
+                turns = writers.turns();
+            }
+            String rewound = after.equals(primary.name()) ? "no failover"
+                    : primary.name() + " rejoined with " + (rewinds(server, primary) - rewindsBefore) + " pg_rewind run(s)";
+            String line = String.format(Locale.ROOT, "chaos quick-heal (%.0f s): writable in turns %s; %s led before, %s after (%s)",
+                    QUICK_HEAL_AFTER_SECONDS, turns, primary.name(), after, rewound);
+            System.out.println(line);
+            results.add(line);
+            assertThat(turns).as("nodes that acknowledged writes, in turns: one writable primary at a time").hasSizeLessThanOrEqualTo(2);
+            assertThat(turns.get(0)).isEqualTo(primary.name());
+            if (!after.equals(primary.name())) {
+                assertThat(turns).as("after a failover, the new primary's writes come last").endsWith(after);
+            }
+        }
+    }
+
+    /** How often the node's Patroni ran pg_rewind so far, by its log. */
+    private long rewinds(TestHosts.Host server, DeployedNode node) {
+        String count = hosts.ssh(server, "grep -c 'running pg_rewind' " + group.deployment().baseDirectory() + "/nodes/" + node.name()
+                + "/log/patroni.log || true").output().strip();
+        return count.isEmpty() ? 0 : Long.parseLong(count.lines().reduce((a, b) -> b).orElse("0"));
     }
 
     /** The end of every node's Patroni log, for a failure message. */

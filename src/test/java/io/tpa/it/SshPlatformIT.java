@@ -34,7 +34,7 @@ class SshPlatformIT {
 
     @BeforeAll
     void createHosts() {
-        hosts = TestHosts.create(4);
+        hosts = TestHosts.create(4, 13);
         group = TestGroup.create(config("sshit", hosts.host(1).address(), hosts.host(2).address(), hosts.host(3).address()));
     }
 
@@ -103,13 +103,21 @@ class SshPlatformIT {
         });
         assertThat(roles).containsExactlyInAnyOrder("primary", "replica", "replica");
 
+        // Debian 13 servers: tpa read their release and chose its own PostgreSQL and Patroni, with Patroni 4's settings.
+        assertThat(group.deployment().nodes()).extracting(io.tpa.model.DeployedNode::release).containsOnly("debian-13");
+        assertThat(group.deployment().postgresVersion()).isEqualTo(17);
+        TestHosts.Result versions = hosts.ssh(hosts.host(1), "/usr/lib/postgresql/17/bin/postgres --version; patroni --version");
+        assertThat(versions.output()).contains("(PostgreSQL) 17.").contains("patroni 4.");
+        JsonNode record = io.tpa.model.Json.JSON.readTree(Files.readString(group.directory.resolve("deployment.json")));
+        assertThat(record.path("clusters").get(0).path("nodes").get(0).path("release").asText()).isEqualTo("debian-13");
+
         for (int i = 1; i <= 3; i++) {
             TestHosts.Host host = hosts.host(i);
             TestHosts.Result users = hosts.ssh(host, "ps -eo user:12,comm --no-headers | sort -u");
             assertThat(users.output()).contains("postgres     patroni").contains("postgres     postgres").contains("etcd         etcd");
             assertThat(users.output().lines().filter(line -> line.startsWith("root ")).map(line -> line.substring(12).strip()))
                     .as("processes run by root on %s", host.name())
-                    .allMatch(command -> List.of("bash", "sshd", "supervisord", "sort", "ps").contains(command));
+                    .allMatch(command -> List.of("bash", "sshd", "sshd-session", "supervisord", "sort", "ps").contains(command));
         }
 
         // A row written on the primary reaches every replica over SSH-deployed streaming replication.

@@ -18,7 +18,7 @@ class DefaultsTest {
 
         SizeSpec small = new SizeSpec("small", 1, 2.0, 20);
         assertThat(resolved.platform()).isEqualTo("local");
-        assertThat(resolved.postgres()).isEqualTo(new PostgresSpec(15, List.of(), Map.of()));
+        assertThat(resolved.postgres()).isEqualTo(new PostgresSpec(null, List.of(), Map.of())); // the hosts' release decides
         assertThat(resolved.defaults().size()).isEqualTo(small);
         assertThat(resolved.primaryCluster().location()).isEqualTo("main");
         assertThat(resolved.allNodes()).containsExactly(new NodeSpec("pg1", small));
@@ -73,7 +73,9 @@ class DefaultsTest {
         GroupSpec resolved = Defaults.resolve(new GroupSpec("demo", null, null, null, List.of()), catalog);
 
         assertThat(resolved.platform()).isEqualTo(schemaDefault("/properties/platform"));
-        assertThat(resolved.postgres().version()).hasToString(schemaDefault("/properties/postgres/properties/version"));
+        // The PostgreSQL major is left to the hosts' release (the Resolver), as the schema says: no default there.
+        assertThat(resolved.postgres().version()).isNull();
+        assertThat(ConfigReference.schema().at("/properties/postgres/properties/version/default").isMissingNode()).isTrue();
         assertThat(resolved.defaults().size().name()).isEqualTo(schemaDefault("/properties/defaults/properties/size"));
     }
 

@@ -269,8 +269,8 @@ class SpecLoaderTest {
                 postgres:
                   version: 11
                 clusters: [{name: main, nodes: [{name: pg1}]}]
-                """, "tpa.yml:3:3: postgres.version: PostgreSQL 11 is not in the version catalog; use 15 "
-                + "(see `tpa versions`)");
+                """, "tpa.yml:3:3: postgres.version: PostgreSQL 11 is not in the version catalog; use 15 or 17 "
+                + "(debian-12 offers 15, debian-13 offers 17; see `tpa versions`)");
     }
 
     @Test

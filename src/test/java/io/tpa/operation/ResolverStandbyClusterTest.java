@@ -36,7 +36,7 @@ class ResolverStandbyClusterTest {
         GroupDirectory directory = new GroupDirectory(group);
         Catalog catalog = Catalog.load();
         GroupSpec spec = Defaults.resolve(directory.load().spec(), catalog);
-        return Resolver.resolve(directory, spec, catalog, new LocalPlatform(home), previous, Map.of(), false);
+        return Resolver.resolve(directory, spec, catalog, new LocalPlatform(home), previous, Map.of(), false, address -> "debian-12");
     }
 
     @Test

@@ -48,7 +48,7 @@ final class DynamicConfigurationPhase implements Phase {
                 described.add("synchronous_mode " + synchronous);
             }
             Map<String, Integer> timingChanges = new TreeMap<>();
-            Patroni.Timing.of(state.context().deployment().failover()).settings().forEach((name, value) -> {
+            Patroni.dynamicSettings(state.context().deployment(), cluster, state.context().catalog()).forEach((name, value) -> {
                 if (configuration.path(name).asInt(-1) != value) {
                     timingChanges.put(name, value);
                 }

@@ -3,9 +3,11 @@ package io.tpa.operation.apply;
 import io.tpa.error.UserError;
 import io.tpa.host.Host;
 import io.tpa.host.Packages;
+import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Every host has the packages of the version catalog: installed with apt as root, else named for the user to install. */
 final class PackagesPhase implements Phase {
@@ -17,11 +19,14 @@ final class PackagesPhase implements Phase {
     @Override
     public List<Action> plan(ApplyState state) {
         Deployment deployment = state.context().deployment();
-        List<String> wanted = new ArrayList<>(state.context().catalog().packages(deployment.postgresVersion(), deployment.extensions()));
-        if (deployment.platform().equals("ssh")) {
-            wanted.add("nftables"); // the group's firewall (host preparation)
-        }
-        return ApplyState.each(List.copyOf(state.hosts().keySet()), host -> {
+        Map<Host, List<DeployedNode>> hosts = state.hosts();
+        return ApplyState.each(List.copyOf(hosts.keySet()), host -> {
+            // A host's nodes share its release: the first one says which packages it gets.
+            List<String> wanted = new ArrayList<>(state.context().catalog().packages(hosts.get(host).get(0).release(),
+                    deployment.postgresVersion(), deployment.extensions()));
+            if (deployment.platform().equals("ssh")) {
+                wanted.add("nftables"); // the group's firewall (host preparation)
+            }
             List<String> missing = Packages.missing(host, wanted);
             if (missing.isEmpty()) {
                 return null;
@@ -31,7 +36,7 @@ final class PackagesPhase implements Phase {
                         + "; install them with `" + Packages.installCommand(missing) + "` and run again");
             }
             return new Action(title(), host.name(), "install " + String.join(" ", missing), false,
-                    () -> Packages.install(host, missing));
+                    () -> Packages.install(host, missing, state::note));
         });
     }
 }

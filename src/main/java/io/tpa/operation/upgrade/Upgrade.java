@@ -65,6 +65,7 @@ public final class Upgrade {
 
     public static Result run(Path directory, boolean dryRun, ApplyListener listener) {
         long start = System.nanoTime();
+        java.util.function.Consumer<String> note = message -> listener.note(message, Duration.ofNanos(System.nanoTime() - start));
         GroupDirectory group = new GroupDirectory(directory);
         try (GroupLock ignored = dryRun ? null : group.lock("upgrade")) {
             GroupContext context = GroupContext.open(directory, false);
@@ -72,14 +73,15 @@ public final class Upgrade {
             if (context.previous().isEmpty()) {
                 throw new UserError(directory + ": the group was never applied; run `tpa apply " + directory + "` first");
             }
-            List<String> packages = context.catalog().packages(deployment.postgresVersion(), deployment.extensions());
             Map<Host, List<DeployedNode>> hosts = new LinkedHashMap<>();
             deployment.nodes().forEach(node -> hosts.computeIfAbsent(context.host(node), h -> new ArrayList<>()).add(node));
             List<Host> hostList = List.copyOf(hosts.keySet());
             List<HostUpgrade> upgrades = ApplyState.each(hostList, host -> {
                 if (host.isRoot()) {
-                    PackageVersions.refresh(host);
+                    Packages.update(host, note);
                 }
+                List<String> packages = context.catalog().packages(hosts.get(host).get(0).release(), deployment.postgresVersion(),
+                        deployment.extensions());
                 List<PackageChange> changes = new ArrayList<>();
                 PackageVersions.read(host, packages).forEach((name, versions) -> {
                     if (versions.upgradable()) {
@@ -98,7 +100,7 @@ public final class Upgrade {
                 }
             }
             GroupHealth health = GroupHealth.read(deployment, context.http());
-            List<List<Action>> steps = steps(context, health, byHost);
+            List<List<Action>> steps = steps(context, health, byHost, note);
             List<String> descriptions = steps.stream().flatMap(List::stream).map(action -> action.target() + ": " + action.description()).toList();
             if (dryRun || steps.isEmpty()) {
                 return new Result(deployment.group(), upgrades, descriptions, dryRun, seconds(start), null);
@@ -120,7 +122,8 @@ public final class Upgrade {
     }
 
     /** The steps, in order: per cluster its replicas one by one, a switchover, then the former primary. */
-    private static List<List<Action>> steps(GroupContext context, GroupHealth health, Map<String, HostUpgrade> byHost) {
+    private static List<List<Action>> steps(GroupContext context, GroupHealth health, Map<String, HostUpgrade> byHost,
+                                            java.util.function.Consumer<String> note) {
         List<List<Action>> steps = new ArrayList<>();
         Set<String> upgradedHosts = new HashSet<>();
         for (DeployedCluster cluster : context.deployment().clusters()) {
@@ -150,7 +153,7 @@ public final class Upgrade {
                 if (upgradedHosts.add(host.name())) {
                     List<String> names = upgrade.changes().stream().map(PackageChange::name).toList();
                     steps.add(List.of(new Action("upgrade", host.name(), "upgrade " + upgrade.changes().stream().map(PackageChange::toString)
-                            .collect(Collectors.joining(", ")), false, () -> Packages.install(host, names))));
+                            .collect(Collectors.joining(", ")), false, () -> Packages.install(host, names, note))));
                 }
                 steps.add(List.of(new Action("upgrade", node.name(), "restart " + String.join(", ", restarts(context, node, upgrade))
                         + " on the new packages, then wait until it streams", false, () -> restart(context, node, upgrade))));
@@ -162,7 +165,7 @@ public final class Upgrade {
     /** Which of a node's services run a package that changed. */
     static List<String> restarts(GroupContext context, DeployedNode node, HostUpgrade upgrade) {
         Set<String> changed = upgrade.changes().stream().map(PackageChange::name).collect(Collectors.toSet());
-        Map<String, io.tpa.model.Catalog.Component> components = context.catalog().distribution().components();
+        Map<String, io.tpa.model.Catalog.Component> components = context.catalog().distribution(node.release()).components();
         List<String> services = new ArrayList<>();
         if (node.etcdMember() && components.containsKey("etcd") && components.get("etcd").packages().stream().anyMatch(changed::contains)) {
             services.add("etcd");

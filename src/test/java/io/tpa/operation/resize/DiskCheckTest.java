@@ -120,7 +120,7 @@ class DiskCheckTest {
     private Deployment deployment(String platform, String... addresses) {
         List<DeployedNode> nodes = new ArrayList<>();
         for (int i = 0; i < addresses.length; i++) {
-            nodes.add(new DeployedNode("pg" + (i + 1), "main", addresses[i], small, false, Map.of(), true, null, null));
+            nodes.add(new DeployedNode("pg" + (i + 1), "main", addresses[i], small, false, Map.of(), true, null));
         }
         return new Deployment(Deployment.FORMAT_VERSION, "demo", "demo-2299ba", platform, BASE, 15, List.of(),
                 List.of(new DeployedCluster("main", null, true, "main", "pg1", Map.of(), nodes)), null);
