@@ -64,13 +64,19 @@ public final class Patroni {
 
     /**
      * The dynamic configuration tpa sets for a cluster beyond its parameters: the failover timing and, for Patroni 4,
-     * {@code member_slots_ttl} 0 (Patroni 4 keeps a removed member's replication slot for 30 min by default, holding WAL
-     * on the primary; tpa removes members on purpose, so their slots go with them, as Patroni 3 did).
+     * <ul>
+     *   <li>{@code member_slots_ttl} 0: Patroni 4 keeps a removed member's replication slot for 30 min by default,
+     *       holding WAL on the primary; tpa removes members on purpose, so their slots go with them, as with Patroni 3;</li>
+     *   <li>{@code failsafe_mode}: when etcd loses its quorum, the primary stays primary as long as every other member
+     *       answers it over the REST API (so none can have been promoted), instead of demoting itself and leaving the
+     *       cluster read-only until etcd is back (docs/reliability.md). Patroni 3.0.2 demotes as before.</li>
+     * </ul>
      */
-    public static Map<String, Integer> dynamicSettings(Deployment deployment, DeployedCluster cluster, Catalog catalog) {
-        Map<String, Integer> settings = new LinkedHashMap<>(Timing.of(deployment.failover(), newestMajor(catalog, cluster)).settings());
+    public static Map<String, Object> dynamicSettings(Deployment deployment, DeployedCluster cluster, Catalog catalog) {
+        Map<String, Object> settings = new LinkedHashMap<>(Timing.of(deployment.failover(), newestMajor(catalog, cluster)).settings());
         if (newestMajor(catalog, cluster) >= 4) {
             settings.put("member_slots_ttl", 0);
+            settings.put("failsafe_mode", true);
         }
         return settings;
     }

@@ -67,7 +67,10 @@ class PatroniTimingTest {
         assertThat(dcs.path("loop_wait").asInt()).isEqualTo(1);
         assertThat(dcs.path("retry_timeout").asInt()).isEqualTo(3);
         assertThat(dcs.path("member_slots_ttl").asInt(-1)).isZero();
-        assertThat(bootstrapDcs("fast", "debian-12").has("member_slots_ttl")).isFalse();
+        assertThat(dcs.path("failsafe_mode").asBoolean(false)).isTrue();
+        JsonNode debian12 = bootstrapDcs("fast", "debian-12");
+        assertThat(debian12.has("member_slots_ttl")).isFalse();
+        assertThat(debian12.has("failsafe_mode")).isFalse();
     }
 
     @Test

@@ -43,6 +43,8 @@ class SshChaosIT {
     private static final int WRITER_SECONDS = 180;
     /** How long after the cut the link comes back: past the stale-cache window of Patroni 3.0.2 (see networkCut). */
     private static final double HEAL_AFTER_SECONDS = 45;
+    /** Patroni 4's floor, the shortest leader lock it accepts (failover: fast on Debian 13). */
+    private static final double FAST_TTL_SECONDS = io.tpa.component.Patroni.Timing.FAST_4.ttl();
     /** The quick heal: the link back while the cut-off primary's lock may still stand. */
     private static final double QUICK_HEAL_AFTER_SECONDS = 10;
     /** How many cuts per configuration: 1 in the suite; bench/failover.sh asks for more ({@code -Dtpa.chaos.rounds=N}). */
@@ -51,6 +53,8 @@ class SshChaosIT {
     private TestHosts hosts;
     private TestGroup group;
     private final List<String> results = new ArrayList<>();
+    /** The group's replication mode, for the result lines: asynchronous until primaryNetworkCutSynchronousFast. */
+    private String mode = "async";
 
     @BeforeAll
     void deploy() {
@@ -145,7 +149,7 @@ class SshChaosIT {
                 lost = writer.missingOn(connection);
             }
         }
-        String line = String.format(Locale.ROOT, "chaos %s (ssh, async): longest write gap %.1f s, lost %d acknowledged commits, "
+        String line = String.format(Locale.ROOT, "chaos %s (ssh, " + mode + "): longest write gap %.1f s, lost %d acknowledged commits, "
                 + "primary before %s, after %s", scenario, gap, lost.size(), primary.name(), leader().map(DeployedNode::name).orElse("none"));
         System.out.println(line);
         results.add(line);
@@ -174,6 +178,7 @@ class SshChaosIT {
     @Order(6)
     void primaryNetworkCutSynchronousFast() throws Exception {
         group.writeConfig(config("synchronous: true\nfailover: fast\n"));
+        mode = "sync";
         Tpa.Result applied = group.apply();
         assertThat(applied.stdout()).as("the profile changes without a restart").doesNotContain("restart");
         waitForSynchronousReplica();
@@ -293,6 +298,68 @@ class SshChaosIT {
         }
     }
 
+    /**
+     * kill -9 of the primary's Patroni in synchronous mode: the scenario Patroni 3.0.2 failed (after its restart it left
+     * synchronous_standby_names empty while etcd still named a synchronous replica, so commits went unprotected). With
+     * Patroni 4 no acknowledged commit may be lost, and PostgreSQL must wait for the replica Patroni names again.
+     */
+    @Test
+    @Order(8)
+    void synchronousKillPatroni() throws Exception {
+        waitForSynchronousReplica();
+        processFault("kill-9-primary-patroni", primary -> "pkill -9 -f '^/usr/bin/python3 /usr/bin/patroni '", primary -> null);
+        waitForSynchronousReplica();
+    }
+
+    /**
+     * etcd loses its quorum (its members on both replicas' servers stopped) for longer than the leader lock's ttl: with
+     * Patroni 4's failsafe_mode, which tpa turns on there, the primary keeps taking writes, since every other member
+     * still answers it (so none can have been promoted); without it, Patroni would demote it and the cluster would be
+     * read-only until etcd came back. Once the members are back, the group is healthy with the same primary.
+     */
+    @Test
+    @Order(9)
+    void etcdQuorumLostPrimaryKeepsServing() throws Exception {
+        DeployedNode primary = leader().orElseThrow();
+        List<DeployedNode> replicas = group.deployment().nodes().stream().filter(n -> !n.name().equals(primary.name())).toList();
+        double outage = FAST_TTL_SECONDS + 15;
+        double gap;
+        int during;
+        List<Long> lost;
+        try (ChaosWriter writer = new ChaosWriter(group, "failsafe", WRITER_SECONDS)) {
+            Wait.until("for the writer's first 50 commits", Duration.ofSeconds(30), () -> writer.count() >= 50);
+            long fault = System.nanoTime();
+            int before = writer.count();
+            try {
+                for (DeployedNode replica : replicas) {
+                    TestHosts.Result stopped = hosts.ssh(hostOf(replica), supervisorctl("stop", "etcd-" + replica.name()));
+                    assertThat(stopped.succeeded()).as(stopped.output()).isTrue();
+                }
+                long until = fault + (long) (outage * 1e9);
+                Wait.until("for etcd to have been without quorum for " + outage + " s", Duration.ofSeconds(90), () -> System.nanoTime() >= until);
+                during = writer.count() - before;
+                gap = writer.longestGapSince(fault);
+            } finally {
+                for (DeployedNode replica : replicas) {
+                    hosts.ssh(hostOf(replica), supervisorctl("start", "etcd-" + replica.name()));
+                }
+            }
+            Wait.until("for every replica to stream again", Duration.ofSeconds(120), group::whyNotHealthy);
+            try (Connection connection = group.connect(leader().orElseThrow().name())) {
+                lost = writer.missingOn(connection);
+            }
+        }
+        String line = String.format(Locale.ROOT, "chaos etcd-quorum-lost (ssh, %s, failsafe_mode): %d commits during %.0f s without "
+                + "quorum, longest write gap %.1f s, lost %d acknowledged commits, primary before %s, after %s", mode, during, outage, gap,
+                lost.size(), primary.name(), leader().map(DeployedNode::name).orElse("none"));
+        System.out.println(line);
+        results.add(line);
+        assertThat(during).as("commits while etcd had no quorum").isGreaterThan(100);
+        assertThat(gap).as("longest write gap while etcd had no quorum (s)").isLessThan(FAST_TTL_SECONDS);
+        assertThat(leader().map(DeployedNode::name)).contains(primary.name());
+        assertThat(lost).as("acknowledged commits lost").isEmpty();
+    }
+
     /** How often the node's Patroni ran pg_rewind so far, by its log. */
     private long rewinds(TestHosts.Host server, DeployedNode node) {
         String count = hosts.ssh(server, "grep -c 'running pg_rewind' " + group.deployment().baseDirectory() + "/nodes/" + node.name()
@@ -334,19 +401,35 @@ class SshChaosIT {
     }
 
     /** Patroni names a synchronous replica and it is running: a commit now waits for it. */
+    /**
+     * Patroni names a running synchronous replica, and PostgreSQL on the primary waits for it
+     * ({@code pg_stat_replication.sync_state = 'sync'}): what Patroni 3.0.2 lost after a restart of its primary's Patroni.
+     */
     private void waitForSynchronousReplica() {
-        Wait.until("for Patroni to name a running synchronous replica", Duration.ofSeconds(60), () -> {
+        Wait.until("for Patroni and PostgreSQL to agree on a synchronous replica", Duration.ofSeconds(60), () -> {
             Optional<DeployedNode> primary = leader();
             if (primary.isEmpty()) {
                 return "no primary";
             }
+            String named = null;
             for (com.fasterxml.jackson.databind.JsonNode member : new io.tpa.component.PatroniApi(primary.get(),
                     GroupAccess.open(group.directory).http()).cluster().path("members")) {
                 if ("sync_standby".equals(member.path("role").asText()) && "running".equals(member.path("state").asText())) {
-                    return null;
+                    named = member.path("name").asText();
                 }
             }
-            return "no sync_standby yet";
+            if (named == null) {
+                return "no sync_standby yet";
+            }
+            try (Connection connection = group.connect(primary.get().name());
+                 java.sql.Statement statement = connection.createStatement();
+                 java.sql.ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync' "
+                         + "AND application_name = '" + named + "'")) {
+                row.next();
+                return row.getInt(1) > 0 ? null : "Patroni names " + named + " sync_standby but PostgreSQL does not wait for it";
+            } catch (java.sql.SQLException e) {
+                return e.getMessage();
+            }
         });
     }
 }

@@ -47,14 +47,18 @@ final class DynamicConfigurationPhase implements Phase {
                 settings.put("synchronous_mode", synchronous);
                 described.add("synchronous_mode " + synchronous);
             }
-            Map<String, Integer> timingChanges = new TreeMap<>();
+            Map<String, Object> timingChanges = new TreeMap<>();
             Patroni.dynamicSettings(state.context().deployment(), cluster, state.context().catalog()).forEach((name, value) -> {
-                if (configuration.path(name).asInt(-1) != value) {
-                    timingChanges.put(name, value);
+                if (!configuration.path(name).asText().equals(String.valueOf(value))) {
+                    settings.put(name, value);
+                    if (Patroni.Timing.STANDARD.settings().containsKey(name)) {
+                        timingChanges.put(name, value);
+                    } else {
+                        described.add(name + " " + value);
+                    }
                 }
             });
             if (!timingChanges.isEmpty()) {
-                settings.putAll(timingChanges);
                 described.add("failover " + state.context().deployment().failover() + " ("
                         + timingChanges.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "))
                         + ")");
