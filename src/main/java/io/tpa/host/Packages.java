@@ -17,14 +17,19 @@ public final class Packages {
     }
 
     public static List<String> missing(Host host, List<String> packages) {
-        List<String> argv = new ArrayList<>(List.of("dpkg-query", "-W", "-f", "${Package} ${db:Status-Status}\\n"));
+        Map<String, String> installed = installed(host, packages);
+        return packages.stream().filter(p -> !installed.containsKey(p)).toList();
+    }
+
+    /** The installed version of each of these packages that is installed, by name. */
+    public static Map<String, String> installed(Host host, List<String> packages) {
+        List<String> argv = new ArrayList<>(List.of("dpkg-query", "-W", "-f", "${Package} ${db:Status-Status} ${Version}\\n"));
         argv.addAll(packages);
         CommandResult result = host.run(new Command(argv, null, Map.of(), null, Duration.ofSeconds(30)));
-        List<String> installed = result.stdout().lines()
-                .filter(line -> line.endsWith(" installed"))
-                .map(line -> line.substring(0, line.indexOf(' ')))
-                .toList();
-        return packages.stream().filter(p -> !installed.contains(p)).toList();
+        Map<String, String> installed = new java.util.LinkedHashMap<>();
+        result.stdout().lines().map(line -> line.split(" ")).filter(fields -> fields.length == 3 && fields[1].equals("installed"))
+                .forEach(fields -> installed.put(fields[0], fields[2]));
+        return installed;
     }
 
     /** The command a user without root runs to install what is missing. */

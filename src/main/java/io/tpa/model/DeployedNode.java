@@ -15,6 +15,8 @@ import java.util.Map;
  * @param ssh        on the ssh platform, how tpa logs in to the node's server (complete); null elsewhere
  * @param release    the release its server runs, as the version catalog names it ({@code debian-13}), read from the
  *                   server's /etc/os-release; records written before tpa read it say Debian 12, which every node ran
+ * @param packages   the version installed of each catalog package on its server ({@code postgresql-17: 17.12-0+deb13u1}),
+ *                   as last seen by apply or upgrade; null when not read
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record DeployedNode(
@@ -27,7 +29,8 @@ public record DeployedNode(
         Boolean promotable,
         @JsonProperty("etcd_join") EtcdJoin etcdJoin,
         SshSpec ssh,
-        String release) {
+        String release,
+        Map<String, String> packages) {
 
     /**
      * How an etcd member joined: the membership it started with and whether it founded the cluster
@@ -41,10 +44,16 @@ public record DeployedNode(
         parameters = Map.copyOf(parameters);
         promotable = promotable == null || promotable;
         release = release == null ? Catalog.DEFAULT_DISTRIBUTION : release;
+        packages = packages == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(packages));
+    }
+
+    /** The same node with the package versions its server has installed. */
+    public DeployedNode withPackages(Map<String, String> installed) {
+        return new DeployedNode(name, cluster, address, size, etcdMember, parameters, promotable, etcdJoin, ssh, release, installed);
     }
 
     public DeployedNode(String name, String cluster, String address, SizeSpec size, boolean etcdMember, Map<String, String> parameters,
                         Boolean promotable, EtcdJoin etcdJoin) {
-        this(name, cluster, address, size, etcdMember, parameters, promotable, etcdJoin, null, null);
+        this(name, cluster, address, size, etcdMember, parameters, promotable, etcdJoin, null, null, null);
     }
 }

@@ -63,7 +63,7 @@ public final class Resolver {
                     node.name(), cluster.name(), addresses.get(node.name()), node.size(),
                     etcdMembers.containsKey(node.name()),
                     PostgresTuning.nodeParameters(node.size(), connections, preload, overrides), node.canBePromoted(),
-                    etcdMembers.get(node.name()), node.ssh(), releases.get(node.name()))).toList();
+                    etcdMembers.get(node.name()), node.ssh(), releases.get(node.name()), null)).toList();
             // The node that leads now, else the one recorded last, else the first: a failover or switchover sticks.
             String primary = Optional.ofNullable(livePrimaries.get(cluster.name()))
                     .or(() -> previous.flatMap(p -> p.cluster(cluster.name())).map(DeployedCluster::primary))

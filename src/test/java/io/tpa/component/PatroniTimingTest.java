@@ -98,7 +98,7 @@ class PatroniTimingTest {
 
     private static JsonNode bootstrapDcs(String failover, String release) throws Exception {
         DeployedNode pg1 = new DeployedNode("pg1", "main", "127.20.0.1", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null,
-                null, release);
+                null, release, null);
         DeployedCluster main = new DeployedCluster("main", "main", true, "main", "pg1", Map.of(), List.of(pg1));
         Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local",
                 "/var/lib/tpa/groups/sales-abc123", 15, List.of(), List.of(main), null, false, failover);

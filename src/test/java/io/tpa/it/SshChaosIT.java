@@ -414,7 +414,9 @@ class SshChaosIT {
             String named = null;
             for (com.fasterxml.jackson.databind.JsonNode member : new io.tpa.component.PatroniApi(primary.get(),
                     GroupAccess.open(group.directory).http()).cluster().path("members")) {
-                if ("sync_standby".equals(member.path("role").asText()) && "running".equals(member.path("state").asText())) {
+                // Patroni 4 says "streaming" of a replica in GET /cluster, Patroni 3.0.2 "running".
+                if ("sync_standby".equals(member.path("role").asText())
+                        && List.of("running", "streaming").contains(member.path("state").asText())) {
                     named = member.path("name").asText();
                 }
             }

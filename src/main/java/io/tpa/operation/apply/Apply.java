@@ -151,7 +151,7 @@ public final class Apply {
         GroupContext context = GroupContext.open(directory, true);
         GroupDirectory group = context.directory();
         group.ensureGitignore();
-        group.writeDeployment(context.deployment());
+        group.writeDeployment(InstalledPackages.recorded(context, context.deployment()));
         return new GroupHistory(group.path()).commit(message) ? message : null;
     }
 

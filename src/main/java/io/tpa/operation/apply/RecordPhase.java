@@ -29,7 +29,7 @@ final class RecordPhase implements Phase {
         Deployment resolved = fencedCluster == null ? state.context().deployment()
                 : fenced(state.context().deployment(), state.context().previous().orElseThrow(), fencedCluster);
         // A rolling restart may have handed a primary over: record who leads now.
-        Deployment record = livePrimaries(resolved, state.health());
+        Deployment record = InstalledPackages.recorded(state.context(), livePrimaries(resolved, state.health()));
         String wanted = Json.write(record);
         if (wanted.equals(state.context().directory().deploymentText())) {
             return List.of();
@@ -57,7 +57,7 @@ final class RecordPhase implements Phase {
         List<DeployedCluster> clusters = deployment.clusters().stream().map(cluster -> new DeployedCluster(cluster.name(),
                 cluster.location(), cluster.primaryCluster(), cluster.scope(), cluster.primary(), cluster.parameters(),
                 cluster.nodes().stream().map(node -> previous.node(node.name()).map(before -> new DeployedNode(node.name(), node.cluster(),
-                        node.address(), node.size(), before.etcdMember(), node.parameters(), node.promotable(), before.etcdJoin(), node.ssh(), node.release()))
+                        node.address(), node.size(), before.etcdMember(), node.parameters(), node.promotable(), before.etcdJoin(), node.ssh(), node.release(), node.packages()))
                         .orElse(node)).toList(),
                 cluster.name().equals(fencedCluster))).toList();
         return deployment.withClusters(clusters);
