@@ -131,7 +131,7 @@ class SshChaosIT {
         TestHosts.Host server = injected.startsWith(SUPERVISORCTL) ? hostOf(replicaOf(primary)) : hostOf(primary);
         List<Long> lost;
         double gap;
-        try (ChaosWriter writer = new ChaosWriter(group, "fault_" + scenario.replace('-', '_'), WRITER_SECONDS)) {
+        try (ChaosWriter writer = new ChaosWriter(group, "fault_" + scenario.replace('-', '_') + "_" + mode, WRITER_SECONDS)) {
             Wait.until("for the writer's first 50 commits", Duration.ofSeconds(30), () -> writer.count() >= 50);
             long fault = System.nanoTime();
             TestHosts.Result done = hosts.ssh(server, injected);
