@@ -6,9 +6,9 @@ import io.tpa.host.Host;
 import io.tpa.host.Platform;
 import io.tpa.host.ServiceManager;
 import io.tpa.model.Catalog;
-import io.tpa.model.Defaults;
 import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
+import io.tpa.model.DesiredState;
 import io.tpa.model.GroupSpec;
 import io.tpa.model.LoadedSpec;
 import io.tpa.model.SecretNames;
@@ -21,20 +21,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything an operation that changes a group needs: its directory, its config (validated,
- * defaults filled in), the deployment it resolves to, the previous deployment record, the
- * platform, the secrets and the group's certificate authority.
+ * The session of an operation that changes a group: its desired state (config, catalog, previous record, read
+ * without I/O, see {@link DesiredState}) and what reaches the running group: the platform and its hosts, the
+ * deployment resolved against them (addresses, each server's release, the live primaries), the secrets, the
+ * group's certificate authority and the HTTPS client for Patroni.
  *
  * @param secrets      every secret of the group, including ones created by this run and not saved yet
  * @param savedSecrets the secrets as they are stored (empty when none are)
  */
 public record GroupContext(
         GroupDirectory directory,
-        LoadedSpec loaded,
-        GroupSpec spec,
-        Catalog catalog,
+        DesiredState desired,
         Platform platform,
-        Optional<Deployment> previous,
         Deployment deployment,
         Map<String, String> secrets,
         Map<String, String> savedSecrets,
@@ -51,17 +49,17 @@ public record GroupContext(
     }
 
     /**
-     * Loads and resolves a group, and connects to its servers first on the ssh platform.
+     * Opens a session on a group: its desired state, then its platform (on the ssh platform connecting to its servers
+     * first), secrets and certificate authority, then the deployment resolved against the running group.
      *
      * @param reserve       true to record newly chosen addresses with the platform (apply); false for a dry run
      * @param trustNewHosts on the ssh platform, record the host keys of servers not in known_hosts yet
      */
     public static GroupContext open(Path path, boolean reserve, boolean trustNewHosts) {
         GroupDirectory directory = new GroupDirectory(path);
-        LoadedSpec loaded = directory.load();
-        Catalog catalog = Catalog.load();
-        GroupSpec spec = Defaults.resolve(loaded.spec(), catalog);
-        Optional<Deployment> previous = directory.deployment();
+        DesiredState desired = directory.desired();
+        GroupSpec spec = desired.spec();
+        Optional<Deployment> previous = desired.previous();
         Platform platform = Platforms.forGroup(directory, spec, previous, trustNewHosts);
         Platforms.requireReachable(platform);
         if (previous.isPresent() && !directory.hasSecrets() && !directory.hasClearSecrets()) {
@@ -74,12 +72,31 @@ public record GroupContext(
         secrets.computeIfAbsent(SecretNames.PATRONI_API, name -> Passwords.generate());
         CertificateAuthority authority = directory.certificateAuthority(secrets, spec.name());
         Http http = GroupAccess.http(authority, secrets);
+        Catalog catalog = desired.catalog();
         Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve,
                 new HostReleases(platform, catalog));
-        HostReleases.requireOffered(loaded, deployment, catalog);
-        HostReleases.requireSynchronousSupport(loaded, deployment, catalog);
-        return new GroupContext(directory, loaded, spec, catalog, platform, previous, deployment, secrets, Map.copyOf(saved),
-                authority, http);
+        HostReleases.requireOffered(desired.loaded(), deployment, catalog);
+        HostReleases.requireSynchronousSupport(desired.loaded(), deployment, catalog);
+        return new GroupContext(directory, desired, platform, deployment, secrets, Map.copyOf(saved), authority, http);
+    }
+
+    /** The config as written, with the position of each key. */
+    public LoadedSpec loaded() {
+        return desired.loaded();
+    }
+
+    /** The config with every default filled in. */
+    public GroupSpec spec() {
+        return desired.spec();
+    }
+
+    public Catalog catalog() {
+        return desired.catalog();
+    }
+
+    /** The deployment record of the last successful apply; empty before the first. */
+    public Optional<Deployment> previous() {
+        return desired.previous();
     }
 
     /** Which node leads each cluster now (Patroni may have failed over since the last apply), by cluster name. */

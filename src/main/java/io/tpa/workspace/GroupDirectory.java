@@ -1,7 +1,9 @@
 package io.tpa.workspace;
 
 import io.tpa.error.UserError;
+import io.tpa.model.Catalog;
 import io.tpa.model.Deployment;
+import io.tpa.model.DesiredState;
 import io.tpa.model.Json;
 import io.tpa.model.LoadedSpec;
 import io.tpa.model.Roles;
@@ -63,6 +65,11 @@ public final class GroupDirectory {
 
     public LoadedSpec load() {
         return SpecLoader.load(path);
+    }
+
+    /** The group's desired state: its config, with defaults, against the catalog and the last deployment record. */
+    public DesiredState desired() {
+        return DesiredState.of(load(), Catalog.load(), deployment());
     }
 
     public Optional<Deployment> deployment() {

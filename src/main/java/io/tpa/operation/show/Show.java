@@ -1,7 +1,5 @@
 package io.tpa.operation.show;
 
-import io.tpa.model.Catalog;
-import io.tpa.model.Defaults;
 import io.tpa.model.GroupSpec;
 import io.tpa.workspace.GroupDirectory;
 import java.nio.file.Path;
@@ -12,6 +10,6 @@ public final class Show {
     }
 
     public static GroupSpec resolved(Path directory) {
-        return Defaults.resolve(new GroupDirectory(directory).load().spec(), Catalog.load());
+        return new GroupDirectory(directory).desired().spec();
     }
 }
