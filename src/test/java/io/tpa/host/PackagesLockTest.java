@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** apt steps wait for a dpkg/apt lock that another process holds, instead of failing at once. */
@@ -53,60 +52,21 @@ class PackagesLockTest {
     }
 
     /** A server whose apt fails a number of times, then succeeds. */
-    private static final class AptHost implements Host {
+    private static final class AptHost extends ScriptedHost {
         private final int failures;
         private final String error;
         int runs;
 
         AptHost(int failures, String error) {
+            super("server1");
             this.failures = failures;
             this.error = error;
-        }
-
-        @Override
-        public String name() {
-            return "server1";
-        }
-
-        @Override
-        public boolean isRoot() {
-            return true;
-        }
-
-        @Override
-        public String serviceUser() {
-            return "postgres";
         }
 
         @Override
         public CommandResult run(Command command) {
             runs++;
             return runs <= failures ? new CommandResult(100, "", error) : new CommandResult(0, "", "");
-        }
-
-        @Override
-        public void writeFile(String path, String content, FileOwner owner) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<String> readFile(String path) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean exists(String path) {
-            return false;
-        }
-
-        @Override
-        public void createDirectory(String path, FileOwner owner) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void remove(String path) {
-            throw new UnsupportedOperationException();
         }
     }
 }

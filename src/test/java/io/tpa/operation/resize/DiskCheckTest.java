@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tpa.error.UserError;
 import io.tpa.host.Command;
 import io.tpa.host.CommandResult;
-import io.tpa.host.FileOwner;
-import io.tpa.host.Host;
+import io.tpa.host.ScriptedHost;
 import io.tpa.model.Catalog;
 import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
@@ -127,31 +126,15 @@ class DiskCheckTest {
     }
 
     /** A host whose filesystem has this much free and whose group directory uses this much, as df and du print them. */
-    private static class DiskHost implements Host {
-        private final String name;
+    private static class DiskHost extends ScriptedHost {
         private final long free;
         private final long used;
         final List<String> commands = new ArrayList<>();
 
         DiskHost(String name, long free, long used) {
-            this.name = name;
+            super(name);
             this.free = free;
             this.used = used;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public boolean isRoot() {
-            return true;
-        }
-
-        @Override
-        public String serviceUser() {
-            return "postgres";
         }
 
         @Override
@@ -167,28 +150,8 @@ class DiskCheckTest {
         }
 
         @Override
-        public void writeFile(String path, String content, FileOwner owner) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<String> readFile(String path) {
-            return Optional.empty();
-        }
-
-        @Override
         public boolean exists(String path) {
             return true;
-        }
-
-        @Override
-        public void createDirectory(String path, FileOwner owner) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void remove(String path) {
-            throw new UnsupportedOperationException();
         }
     }
 }
