@@ -69,6 +69,7 @@ public final class Haproxy {
                 defaults
                     mode tcp
                     log global
+                    option tcplog
                     option dontlognull
                     timeout connect 5s
                     timeout client 1h
