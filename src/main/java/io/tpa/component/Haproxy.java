@@ -51,6 +51,35 @@ public final class Haproxy {
                 user, Map.of(), directory(deployment, node), layout.logDirectory() + "/haproxy.log", 310);
     }
 
+    /** Asks HAProxy's admin socket for its servers' state and writes it, atomically, where the next process reads it. */
+    private static final String SAVE_STATE = String.join("\n",
+            "import os, socket, sys",
+            "directory = sys.argv[1]",
+            "s = socket.socket(socket.AF_UNIX)",
+            "s.settimeout(10)",
+            "s.connect(directory + '/haproxy.sock')",
+            "s.sendall(b'show servers state\\n')",
+            "chunks = []",
+            "while True:",
+            "    chunk = s.recv(65536)",
+            "    if not chunk:",
+            "        break",
+            "    chunks.append(chunk)",
+            "with open(directory + '/haproxy.state.new', 'wb') as f:",
+            "    f.write(b''.join(chunks))",
+            "os.replace(directory + '/haproxy.state.new', directory + '/haproxy.state')",
+            "");
+
+    /**
+     * Saves what HAProxy knows of every server (up or down, from Patroni's answers) where the next HAProxy process reads
+     * it when it starts ({@code server-state-file}). Run before a reload: a new worker would otherwise take every server
+     * as up until its first check, and could send a client of the read-write port to a replica. It asks the admin socket
+     * with Python, which every node has for Patroni.
+     */
+    public static io.tpa.host.Command saveState(Deployment deployment, DeployedNode node) {
+        return io.tpa.host.Command.of("python3", "-c", SAVE_STATE, directory(deployment, node)).withTimeout(java.time.Duration.ofSeconds(20));
+    }
+
     /** haproxy.cfg of a node: the four routes over the primary cluster's nodes. */
     public static String config(Deployment deployment, DeployedNode node, EndpointsSpec endpoints) {
         String tls = NodeLayout.of(deployment.baseDirectory(), node.name()).tlsDirectory();
@@ -64,6 +93,7 @@ public final class Haproxy {
                     log stdout format raw local0 info
                     maxconn %1$d
                     stats socket %2$s/haproxy.sock mode 600 level admin expose-fd listeners
+                    server-state-file %2$s/haproxy.state
                     ssl-default-server-options ssl-min-ver TLSv1.2
 
                 defaults
@@ -76,6 +106,7 @@ public final class Haproxy {
                     timeout server 1h
                     timeout check 3s
                     retries 2
+                    load-server-state-from-file global
                     default-server inter %3$dms fastinter %3$dms downinter %3$dms fall 2 rise 1 on-marked-down shutdown-sessions
                 """.formatted(4 * endpoints.maxClients() + 100, directory(deployment, node), CHECK_INTERVAL_MS));
         String check = "check check-ssl port " + Deployment.PATRONI_PORT + " verify required ca-file " + tls + "/ca.crt";

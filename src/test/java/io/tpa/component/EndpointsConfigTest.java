@@ -42,6 +42,8 @@ class EndpointsConfigTest {
                 "server pg2-primary 10.0.0.12:6432 backup track rw/pg2",
                 "on-marked-down shutdown-sessions",
                 "expose-fd listeners",
+                "server-state-file /var/lib/tpa/groups/sales-abc123/nodes/pg2/haproxy/haproxy.state",
+                "load-server-state-from-file global",
                 "maxconn 500");
         assertThat(config).doesNotContain("user ", "group ", "daemon");
     }

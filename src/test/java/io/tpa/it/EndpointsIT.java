@@ -28,6 +28,7 @@ class EndpointsIT {
             name: endpoints
             endpoints:
               pool_size: %d
+              max_clients: %d
               max_replica_lag: 16MB
             clusters:
               - name: main
@@ -40,7 +41,7 @@ class EndpointsIT {
     @Test
     void applicationsReachThePrimaryAndTheReplicasThroughTheEndpoints() throws Exception {
         long started = System.nanoTime();
-        try (TestGroup group = TestGroup.create(CONFIG.formatted(5))) {
+        try (TestGroup group = TestGroup.create(CONFIG.formatted(5, 100))) {
             Tpa.Result apply = group.apply();
             assertThat(apply.stdout()).contains("create role tpa_pgbouncer", "start pgbouncer", "start HAProxy");
             String primary = primaryAddress(group);
@@ -77,12 +78,33 @@ class EndpointsIT {
             assertThatThrownBy(() -> serverOf(group, primary, 5002, "postgres", "postgres", superuser))
                     .as("pgbouncer lets no superuser in").isInstanceOf(SQLException.class);
 
-            // A reload of pgbouncer and HAProxy (a new pool size) keeps the connection open through them.
+            // A reload of pgbouncer and HAProxy (new pool size and client limit) keeps the connection open through them,
+            // and every new connection to the read-write endpoint meanwhile still reaches the primary.
             try (Connection pooled = connect(group, primary, 5002, "app", "app", app); Statement statement = pooled.createStatement()) {
                 statement.execute("CREATE TABLE IF NOT EXISTS visits (id int)");
-                group.writeConfig(CONFIG.formatted(6));
-                Tpa.Result reload = group.apply();
-                assertThat(reload.stdout()).contains("update pgbouncer configuration and reload").doesNotContain("start pgbouncer");
+                group.writeConfig(CONFIG.formatted(6, 101));
+                java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean(true);
+                java.util.concurrent.CompletableFuture<List<String>> writers = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    List<String> answers = new java.util.ArrayList<>();
+                    while (reloading.get() && answers.size() < 2000) {
+                        try {
+                            answers.add(serverOf(group, primary, 5000, "postgres", "postgres", superuser));
+                        } catch (SQLException e) {
+                            answers.add(e.getMessage());
+                        }
+                    }
+                    return answers;
+                });
+                Tpa.Result reload;
+                try {
+                    reload = group.apply();
+                } finally {
+                    reloading.set(false);
+                }
+                assertThat(reload.stdout()).contains("update pgbouncer configuration and reload", "update HAProxy configuration and reload")
+                        .doesNotContain("start pgbouncer", "start HAProxy");
+                List<String> answers = writers.join();
+                assertThat(answers).as("every connection to rw during the reload").isNotEmpty().containsOnly("f|" + primary);
                 assertThat(group.history().get(0)).contains("endpoints");
                 statement.execute("INSERT INTO visits VALUES (1)");
                 assertThat(rows(statement, "SELECT count(*), pg_is_in_recovery() FROM visits")).containsExactly("1|f");

@@ -55,11 +55,12 @@ final class EndpointsPhase implements Phase {
                 new File(Pgbouncer.authFile(deployment, node), Pgbouncer.authFileContent(password == null ? "" : password),
                         FileOwner.privateTo(user)));
         service(state, node, host, "pgbouncer", Pgbouncer.directory(deployment, node), pgbouncerFiles,
-                Pgbouncer.service(deployment, node, user), "HUP").ifPresent(actions::add);
+                Pgbouncer.service(deployment, node, user), "HUP", () -> { }).ifPresent(actions::add);
         List<File> haproxyFiles = List.of(
                 new File(Haproxy.configFile(deployment, node), Haproxy.config(deployment, node, endpoints), FileOwner.privateTo(user)));
         service(state, node, host, "HAProxy", Haproxy.directory(deployment, node), haproxyFiles,
-                Haproxy.service(deployment, node, user), "USR2").ifPresent(actions::add);
+                Haproxy.service(deployment, node, user), "USR2",
+                () -> host.check(Haproxy.saveState(deployment, node).as(user))).ifPresent(actions::add);
         return actions;
     }
 
@@ -74,7 +75,7 @@ final class EndpointsPhase implements Phase {
      * with {@code reloadSignal} (changed files only), or nothing.
      */
     private Optional<Action> service(ApplyState state, DeployedNode node, Host host, String what, String directory, List<File> files,
-                                     ServiceDefinition definition, String reloadSignal) {
+                                     ServiceDefinition definition, String reloadSignal, Runnable beforeReload) {
         List<File> changed = files.stream().filter(file -> !file.current(host)).toList();
         boolean running = state.isRunning(node, definition.name());
         boolean defined = running && state.services(node).isDefinedAs(definition);
@@ -96,6 +97,7 @@ final class EndpointsPhase implements Phase {
                 host.writeFile(file.path(), file.content(), file.owner());
             }
             if (reload) {
+                beforeReload.run();
                 state.services(node).signal(definition.name(), reloadSignal);
             } else {
                 state.services(node).apply(List.of(definition));
