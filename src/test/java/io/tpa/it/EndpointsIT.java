@@ -46,6 +46,10 @@ class EndpointsIT {
             assertThat(apply.stdout()).contains("create role tpa_pgbouncer", "start pgbouncer", "start HAProxy");
             String primary = primaryAddress(group);
             List<String> replicas = group.deployment().nodes().stream().map(DeployedNode::address).filter(a -> !a.equals(primary)).toList();
+            com.fasterxml.jackson.databind.JsonNode status = group.status().path("endpoints");
+            assertThat(status.path("ports").path("rw").asInt()).isEqualTo(5000);
+            assertThat(status.path("nodes")).hasSize(3).allSatisfy(node -> assertThat(node.path("down")).isEmpty());
+            assertThat(group.tpa("status").stdout()).contains("Endpoints on every node: rw 5000, ro 5001, rw pooled 5002");
             String superuser = group.superuserPassword();
             String app = Tpa.run("secrets", "show", group.path(), "app").stdout().strip();
 
@@ -151,6 +155,7 @@ class EndpointsIT {
                 assertThat(rows(statement, "SELECT count(*) FROM pg_roles WHERE rolname = 'tpa_pgbouncer'")).containsExactly("0");
             }
             assertThat(group.tpa("connect-string", "--endpoint", "rw").stderr()).contains("endpoints: {}");
+            assertThat(group.status().has("endpoints")).isFalse();
             assertThat(group.tpa("plan").stdout()).contains("No changes");
         }
         System.out.printf("EndpointsIT: %.1f s%n", (System.nanoTime() - started) / 1e9);
