@@ -161,7 +161,7 @@ class EndpointsIT {
         System.out.printf("EndpointsIT: %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
 
-    private static String primaryAddress(TestGroup group) {
+    static String primaryAddress(TestGroup group) {
         for (com.fasterxml.jackson.databind.JsonNode node : group.status().path("clusters").path(0).path("nodes")) {
             if (node.path("role").asText().equals("primary")) {
                 return node.path("host").asText();
@@ -170,21 +170,21 @@ class EndpointsIT {
         throw new AssertionError("no primary in tpa status --json: " + group.status());
     }
 
-    private static Connection connect(TestGroup group, String address, int port, String database, String user, String password)
+    static Connection connect(TestGroup group, String address, int port, String database, String user, String password)
             throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://" + address + ":" + port + "/" + database
                 + "?connectTimeout=5&sslmode=verify-ca&sslrootcert=" + group.directory.resolve("tls/ca.crt"), user, password);
     }
 
     /** "f|127.20.0.4": whether the server that answered is in recovery, and its address. */
-    private static String serverOf(TestGroup group, String address, int port, String database, String user, String password)
+    static String serverOf(TestGroup group, String address, int port, String database, String user, String password)
             throws SQLException {
         try (Connection connection = connect(group, address, port, database, user, password); Statement statement = connection.createStatement()) {
             return rows(statement, "SELECT pg_is_in_recovery(), host(inet_server_addr())").get(0);
         }
     }
 
-    private static List<String> rows(Statement statement, String sql) throws SQLException {
+    static List<String> rows(Statement statement, String sql) throws SQLException {
         try (ResultSet result = statement.executeQuery(sql)) {
             List<String> rows = new java.util.ArrayList<>();
             int columns = result.getMetaData().getColumnCount();
