@@ -38,7 +38,8 @@ final class PoolerRolePhase implements Phase {
         if (!wanted && leader.isEmpty()) {
             return List.of();
         }
-        Facts facts = leader.map(node -> read(state, node)).orElse(Facts.NOTHING);
+        // Without endpoints, a group that never had them costs one query: the functions go only with the role.
+        Facts facts = leader.map(node -> read(state, node, wanted)).orElse(Facts.NOTHING);
         String password = state.context().secrets().get(ROLE);
         List<String> fixes = new ArrayList<>();
         if (wanted) {
@@ -68,7 +69,7 @@ final class PoolerRolePhase implements Phase {
                     () -> new IllegalStateException("cluster " + cluster.name() + " has no primary to create roles on"));
             Map<String, String> secrets = state.context().secrets();
             String superuser = secrets.get(Roles.SUPERUSER);
-            Facts now = read(state, node);
+            Facts now = read(state, node, true);
             if (wanted) {
                 String attributes = "LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOREPLICATION NOBYPASSRLS NOINHERIT";
                 String verifier = "'" + PasswordVerifier.scramSha256(secrets.get(ROLE)).replace("'", "''") + "'";
@@ -97,7 +98,8 @@ final class PoolerRolePhase implements Phase {
         Postgres.query(state.context().host(node), state.context().deployment(), node, superuser, database, RolesPhase.QUIET_SESSION + sql);
     }
 
-    private static Facts read(ApplyState state, DeployedNode node) {
+    /** @param functions look for the lookup function in each database even when the role does not exist */
+    private static Facts read(ApplyState state, DeployedNode node, boolean functions) {
         String superuser = state.context().secrets().get(Roles.SUPERUSER);
         String names = Pgbouncer.LOOKUP_DATABASES.stream().map(name -> "'" + name + "'").reduce((a, b) -> a + ", " + b).orElseThrow();
         List<String> rows = Postgres.query(state.context().host(node), state.context().deployment(), node, superuser, "postgres", """
@@ -109,7 +111,7 @@ final class PoolerRolePhase implements Phase {
         List<String> databases = rows.stream().filter(row -> row.startsWith("database|")).map(row -> row.substring("database|".length()))
                 .sorted(java.util.Comparator.comparingInt(Pgbouncer.LOOKUP_DATABASES::indexOf)).toList();
         List<String> withFunction = new ArrayList<>();
-        for (String database : databases) {
+        for (String database : functions || role.isPresent() ? databases : List.<String>of()) {
             List<String> found = Postgres.query(state.context().host(node), state.context().deployment(), node, superuser, database,
                     "SELECT to_regprocedure('" + Pgbouncer.LOOKUP_SCHEMA + ".lookup(text)') IS NOT NULL");
             if (found.equals(List.of("t"))) {
