@@ -35,6 +35,15 @@ final class StatusCommand implements Callable<Integer> {
                     System.out.println("  NO RUNNING PRIMARY: writes are not possible; see the Patroni logs of the nodes.");
                 }
             }
+            if (status.endpoints() != null) {
+                System.out.println("Endpoints on every node: " + status.endpoints().ports().entrySet().stream()
+                        .map(e -> e.getKey().replace('_', ' ') + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
+                for (io.tpa.operation.status.EndpointsStatus.NodeEndpoints node : status.endpoints().nodes()) {
+                    System.out.printf("  %-10s %-20s %s%n", node.name(), node.host(), node.down().isEmpty() ? "accepting"
+                            : "NOT ACCEPTING on " + node.down().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                            + "; see its logs (haproxy.log, pgbouncer.log), then `tpa apply`");
+                }
+            }
             status.warnings().forEach(warning -> System.out.println("Warning: " + warning));
         }
         return status.healthy() ? 0 : 1;

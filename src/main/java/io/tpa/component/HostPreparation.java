@@ -128,6 +128,14 @@ public final class HostPreparation {
      * @param admins the addresses tpa connects from
      */
     public static String firewallRules(Deployment deployment, List<DeployedNode> nodesHere, List<String> admins) {
+        return firewallRules(deployment, nodesHere, admins, List.of());
+    }
+
+    /**
+     * The firewall of a node's server, with the ports of the group's endpoints (HAProxy, pgbouncer: see
+     * docs/routing.md) filtered as PostgreSQL's is: the nodes, tpa and the application networks reach them.
+     */
+    public static String firewallRules(Deployment deployment, List<DeployedNode> nodesHere, List<String> admins, List<Integer> endpointPorts) {
         Set<String> nodes = deployment.nodes().stream().map(DeployedNode::address).collect(Collectors.toCollection(LinkedHashSet::new));
         Set<String> inside = new LinkedHashSet<>(nodes);
         inside.addAll(admins);
@@ -136,15 +144,19 @@ public final class HostPreparation {
         String table = firewallTable(deployment.key());
         List<String> rules = new ArrayList<>();
         rules.add("iif \"lo\" accept");
-        rules.addAll(port(Deployment.POSTGRES_PORT, inside));
-        if (deployment.access().open()) {
-            rules.add("tcp dport " + Deployment.POSTGRES_PORT + " accept");
-        } else {
-            for (String network : deployment.access().networks()) {
-                rules.add("tcp dport " + Deployment.POSTGRES_PORT + " " + (network.contains(":") ? "ip6" : "ip") + " saddr " + network + " accept");
+        List<Integer> databasePorts = new ArrayList<>(List.of(Deployment.POSTGRES_PORT));
+        databasePorts.addAll(endpointPorts);
+        for (int databasePort : databasePorts) {
+            rules.addAll(port(databasePort, inside));
+            if (deployment.access().open()) {
+                rules.add("tcp dport " + databasePort + " accept");
+            } else {
+                for (String network : deployment.access().networks()) {
+                    rules.add("tcp dport " + databasePort + " " + (network.contains(":") ? "ip6" : "ip") + " saddr " + network + " accept");
+                }
             }
+            rules.add("tcp dport " + databasePort + " drop");
         }
-        rules.add("tcp dport " + Deployment.POSTGRES_PORT + " drop");
         rules.addAll(port(Deployment.PATRONI_PORT, inside));
         rules.add("tcp dport " + Deployment.PATRONI_PORT + " drop");
         if (etcdHere) {

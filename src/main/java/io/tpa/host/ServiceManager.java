@@ -38,6 +38,13 @@ public interface ServiceManager {
 
     void start(String name);
 
+    /**
+     * Sends a signal ({@code HUP}, {@code USR2}, ...) to a service's main process, for a service that reloads on one:
+     * pgbouncer re-reads its configuration on HUP, HAProxy's master starts new workers on USR2 while the old ones
+     * finish their connections.
+     */
+    void signal(String name, String signal);
+
     /** Stops and forgets a service. */
     void remove(String name);
 

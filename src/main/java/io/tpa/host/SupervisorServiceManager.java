@@ -152,6 +152,11 @@ public final class SupervisorServiceManager implements ServiceManager {
     }
 
     @Override
+    public void signal(String name, String signal) {
+        checkControl("signal", signal, name);
+    }
+
+    @Override
     public void start(String name) {
         checkControl("start", name);
     }

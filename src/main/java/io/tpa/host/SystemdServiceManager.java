@@ -181,6 +181,12 @@ public final class SystemdServiceManager implements ServiceManager {
         checkSystemctl(List.of("kill", "--kill-who=main", "--signal=KILL", unit(name)));
     }
 
+    /** To the main process only (a master that passes it on, as HAProxy's does). */
+    @Override
+    public void signal(String name, String signal) {
+        checkSystemctl(List.of("kill", "--kill-who=main", "--signal=" + signal, unit(name)));
+    }
+
     @Override
     public void stop(String name) {
         systemctl(List.of("stop", unit(name)));

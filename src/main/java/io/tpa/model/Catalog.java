@@ -53,7 +53,13 @@ public record Catalog(
             @JsonProperty("share_dir") String shareDir) {
     }
 
-    public record Component(String version, List<String> packages) {
+    /**
+     * @param feature the config section that brings it ({@code endpoints}); null for a component every group gets
+     */
+    public record Component(String version, List<String> packages, String feature) {
+        public Component(String version, List<String> packages) {
+            this(version, packages, null);
+        }
     }
 
     public record Extension(String package_, boolean preload, boolean create) {
@@ -154,7 +160,7 @@ public record Catalog(
     public List<String> packages(String release, int major, List<String> groupExtensions) {
         Distribution distribution = distribution(release);
         List<String> all = new ArrayList<>(distribution.postgres().get(Integer.toString(major)).packages());
-        distribution.components().values().forEach(c -> all.addAll(c.packages()));
+        distribution.components().values().stream().filter(c -> c.feature() == null).forEach(c -> all.addAll(c.packages()));
         for (String extension : groupExtensions) {
             Extension e = extensions.get(extension);
             if (e != null && e.package_() != null) {
@@ -162,5 +168,11 @@ public record Catalog(
             }
         }
         return List.copyOf(new LinkedHashSet<>(all));
+    }
+
+    /** The OS packages a config section brings on a release ({@code endpoints}: pgbouncer and HAProxy). */
+    public List<String> featurePackages(String release, String feature) {
+        return distribution(release).components().values().stream().filter(c -> feature.equals(c.feature()))
+                .flatMap(c -> c.packages().stream()).distinct().toList();
     }
 }

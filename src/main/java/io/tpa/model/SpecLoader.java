@@ -396,6 +396,12 @@ public final class SpecLoader {
                 }
             }
         }
+        if (spec.endpoints() != null && spec.endpoints().maxReplicaLag() != null) {
+            String problem = EndpointsSpec.whyInvalidSize(spec.endpoints().maxReplicaLag().toString());
+            if (problem != null) {
+                problems.add(document.problem(new ConfigPath(List.of("endpoints", "max_replica_lag")), problem));
+            }
+        }
         if (spec.defaults() != null) {
             sizeProblem(document, new ConfigPath(List.of("defaults", "size")), spec.defaults().size(), catalog)
                     .ifPresent(problems::add);

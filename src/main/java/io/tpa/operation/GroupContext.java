@@ -70,6 +70,9 @@ public record GroupContext(
         Map<String, String> saved = directory.hasSecrets() ? directory.secrets() : Map.of();
         Map<String, String> secrets = new LinkedHashMap<>(directory.secrets());
         secrets.computeIfAbsent(SecretNames.PATRONI_API, name -> Passwords.generate());
+        if (spec.endpoints() != null) {
+            secrets.computeIfAbsent(io.tpa.component.Pgbouncer.LOOKUP_ROLE, name -> Passwords.generate()); // pgbouncer's lookup role
+        }
         CertificateAuthority authority = directory.certificateAuthority(secrets, spec.name());
         Http http = GroupAccess.http(authority, secrets);
         Catalog catalog = desired.catalog();

@@ -68,6 +68,21 @@ class HostPreparationTest {
     }
 
     @Test
+    void theEndpointPortsAreFilteredAsPostgresIs() {
+        Deployment deployment = deployment("sales-abc123", new AccessSpec(List.of("10.1.0.0/16"), false));
+        List<String> rules = rules(HostPreparation.firewallRules(deployment, List.of(deployment.node("pg1").orElseThrow()),
+                List.of(ADMIN), List.of(5000, 6432)));
+
+        String inside = "ip saddr { " + PG1 + ", " + PG2 + ", " + PG3 + ", " + ADMIN + " } accept";
+        for (int port : new int[] {5432, 5000, 6432}) {
+            assertThat(rules).containsSubsequence("tcp dport " + port + " " + inside, "tcp dport " + port + " ip saddr 10.1.0.0/16 accept",
+                    "tcp dport " + port + " drop");
+        }
+        assertThat(rules(HostPreparation.firewallRules(deployment, List.of(deployment.node("pg1").orElseThrow()), List.of(ADMIN))))
+                .as("without endpoints, no rule for their ports").noneMatch(rule -> rule.contains("dport 5000") || rule.contains("dport 6432"));
+    }
+
+    @Test
     void aNodeThatIsNotAnEtcdMemberGetsNoEtcdRules() {
         Deployment deployment = deployment("sales-abc123", AccessSpec.PRIVATE);
         String file = HostPreparation.firewallRules(deployment, List.of(deployment.node("pg3").orElseThrow()), List.of(ADMIN));

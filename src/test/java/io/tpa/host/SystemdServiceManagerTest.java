@@ -97,6 +97,17 @@ class SystemdServiceManagerTest {
     }
 
     @Test
+    void aSignalGoesToTheMainProcessOnlyAndRestartsNothing() {
+        manager.apply(List.of(etcd()));
+        host.forget();
+
+        manager.signal("etcd-n1", "USR2");
+
+        assertThat(host.systemctlCalls()).containsExactly("kill --kill-who=main --signal=USR2 " + ETCD_UNIT);
+        assertThat(host.writes).isEmpty();
+    }
+
+    @Test
     void readsTheStatesOfTheGroupsUnitsFromSystemctlShow() {
         host.files.put("/etc/tpa/demo-a1b2c3/etcd-n1.env", "");
         host.files.put("/etc/tpa/demo-a1b2c3/patroni-n1.env", "");

@@ -47,6 +47,8 @@ public final class Apply {
                 new HealthPhase(),
                 new RolesPhase(),
                 new ExtensionsPhase(),
+                new PoolerRolePhase(),
+                new EndpointsPhase(),
                 new RecordPhase());
     }
 

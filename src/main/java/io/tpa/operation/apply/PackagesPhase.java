@@ -24,6 +24,9 @@ final class PackagesPhase implements Phase {
             // A host's nodes share its release: the first one says which packages it gets.
             List<String> wanted = new ArrayList<>(state.context().catalog().packages(hosts.get(host).get(0).release(),
                     deployment.postgresVersion(), deployment.extensions()));
+            if (state.context().spec().endpoints() != null) {
+                wanted.addAll(state.context().catalog().featurePackages(hosts.get(host).get(0).release(), "endpoints"));
+            }
             if (deployment.platform().equals("ssh")) {
                 wanted.add("nftables"); // the group's firewall (host preparation)
             }

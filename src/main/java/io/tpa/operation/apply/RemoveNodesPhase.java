@@ -54,6 +54,11 @@ final class RemoveNodesPhase implements Phase {
                         + "`), then apply again");
             }
             actions.add(new Action(title(), node.name(), "stop " + node.name() + ", delete its data and free its address", true, () -> {
+                for (String endpoint : List.of(io.tpa.component.Haproxy.serviceName(node), io.tpa.component.Pgbouncer.serviceName(node))) {
+                    if (state.serviceState(node, endpoint) != null) {
+                        state.services(node).remove(endpoint);
+                    }
+                }
                 state.services(node).remove(Patroni.serviceName(node));
                 state.services(node).remove(Etcd.serviceName(node));
                 // Its member key would live out its TTL; without it the primary drops the slot on its next cycle.

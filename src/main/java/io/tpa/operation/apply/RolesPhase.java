@@ -42,7 +42,7 @@ final class RolesPhase implements Phase {
     /** The roles whose attributes tpa keeps (the superuser is Patroni's and stays as it is). */
     static final List<String> MANAGED = List.of(Roles.REPLICATION, Roles.REWIND, Roles.MONITOR, Roles.APPLICATION);
     private static final String DATABASE = Roles.APPLICATION_DATABASE;
-    private static final String QUIET_SESSION = """
+    static final String QUIET_SESSION = """
             SET log_statement = 'none';
             SET log_min_duration_statement = -1;
             SET log_min_error_statement = 'panic';

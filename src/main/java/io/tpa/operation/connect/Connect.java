@@ -60,6 +60,50 @@ public final class Connect {
                 + "&sslmode=verify-full&sslrootcert=" + URLEncoder.encode(caFile, StandardCharsets.UTF_8) + "&connect_timeout=5";
     }
 
+    /** The group's endpoints ({@code endpoints:}): read-write to the primary, read-only to the replicas. */
+    public enum Endpoint { RW, RO }
+
+    /**
+     * A libpq URI listing the HAProxy endpoint of every node of the primary cluster: whichever node libpq reaches routes
+     * to the primary (rw) or a replica (ro), directly or through that node's pgbouncer ({@code pooled}). The server that
+     * answers is another node than the one named, so the URI verifies the certificate against the group's CA
+     * ({@code sslmode=verify-ca}), not its name.
+     *
+     * @param login the role to log in as: the application role (database app), or the superuser (database postgres),
+     *              which pgbouncer does not let in; null for the default: the superuser, the application role when pooled
+     */
+    public static String endpointUri(Path directory, Endpoint endpoint, boolean pooled, String login, boolean withPassword) {
+        GroupDirectory group = new GroupDirectory(directory);
+        io.tpa.model.LoadedSpec loaded = group.load();
+        if (loaded.spec().endpoints() == null) {
+            throw new UserError("--endpoint: group " + loaded.spec().name() + " has no endpoints; add `endpoints: {}` to "
+                    + loaded.file() + " and run `tpa apply " + directory + "` (see docs/routing.md)");
+        }
+        String user = login == null ? (pooled ? Roles.APPLICATION : Roles.SUPERUSER) : login;
+        if (!user.equals(Roles.SUPERUSER) && !user.equals(Roles.APPLICATION)) {
+            throw new UserError("--user " + user + ": choose " + Roles.APPLICATION + " (applications) or " + Roles.SUPERUSER
+                    + " (administration)");
+        }
+        if (pooled && user.equals(Roles.SUPERUSER)) {
+            throw new UserError("--pooled --user " + user + ": pgbouncer lets no superuser in; use --user " + Roles.APPLICATION
+                    + ", or leave out --pooled");
+        }
+        Deployment deployment = GroupAccess.applied(directory);
+        int port = switch (endpoint) {
+            case RW -> pooled ? io.tpa.model.EndpointsSpec.POOLED_READ_WRITE_PORT : io.tpa.model.EndpointsSpec.READ_WRITE_PORT;
+            case RO -> pooled ? io.tpa.model.EndpointsSpec.POOLED_READ_ONLY_PORT : io.tpa.model.EndpointsSpec.READ_ONLY_PORT;
+        };
+        DeployedCluster cluster = deployment.clusters().get(0);
+        String hosts = cluster.nodes().stream().map(n -> n.address() + ":" + port).collect(Collectors.joining(","));
+        String credentials = user;
+        if (withPassword) {
+            credentials += ":" + URLEncoder.encode(group.secrets().get(user), StandardCharsets.UTF_8);
+        }
+        String database = user.equals(Roles.APPLICATION) ? Roles.APPLICATION_DATABASE : "postgres";
+        return "postgresql://" + credentials + "@" + hosts + "/" + database + "?sslmode=verify-ca&sslrootcert="
+                + URLEncoder.encode(group.caCertificateFile().toString(), StandardCharsets.UTF_8) + "&connect_timeout=5";
+    }
+
     /** Runs psql on a node, attached to this terminal; returns psql's exit code. */
     public static int psql(Path directory, String nodeName, Role role, List<String> arguments) {
         GroupAccess access = GroupAccess.open(directory);

@@ -5,7 +5,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /** The state of a running group, as `tpa status` reports it. */
-public record GroupStatus(String name, List<ClusterStatus> clusters, List<String> warnings) {
+public record GroupStatus(String name, List<ClusterStatus> clusters, List<String> warnings,
+                          /** With {@code endpoints:} in the config; null without. */
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          EndpointsStatus endpoints) {
+
+    public GroupStatus(String name, List<ClusterStatus> clusters, List<String> warnings) {
+        this(name, clusters, warnings, null);
+    }
 
     public record ClusterStatus(String name, String location, List<NodeStatus> nodes) {
         @JsonIgnore

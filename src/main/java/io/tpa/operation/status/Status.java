@@ -44,7 +44,9 @@ public final class Status {
             }
             clusters.add(new GroupStatus.ClusterStatus(cluster.name(), cluster.location(), nodes));
         }
-        return new GroupStatus(deployment.group(), clusters, certificateWarnings(deployment, access.platform()));
+        boolean endpoints = access.directory().load().spec().endpoints() != null;
+        return new GroupStatus(deployment.group(), clusters, certificateWarnings(deployment, access.platform()),
+                endpoints ? EndpointsStatus.read(deployment) : null);
     }
 
     /** A warning for each node whose certificate expires within 30 days (or cannot be read). */
