@@ -192,7 +192,7 @@ class ChaosIT {
                 // plan follows terraform's -detailed-exitcode (2 means "changes pending"), so its errors are 1
                 assertThat(refused.exitCode()).as(refused.output()).isEqualTo(command.equals("plan") ? 1 : 2);
                 assertThat(refused.stderr().strip()).as(command).hasLineCount(1)
-                        .startsWith(group.directory.resolve("tpa.yml") + ":" + line + ":")
+                        .startsWith("tpa: " + group.directory.resolve("tpa.yml") + ":" + line + ":")
                         .contains("synchronous: true needs Patroni 4", "runs debian-12 with Patroni 3.0.2", "remove synchronous: true");
             }
             GroupAccess access = GroupAccess.open(group.directory);
