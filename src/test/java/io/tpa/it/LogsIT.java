@@ -67,6 +67,32 @@ class LogsIT {
             assertThat(badNode.exitCode()).isEqualTo(2);
             assertThat(badNode.stderr().strip()).isEqualTo("tpa: unknown node 'pg9'; the group's nodes are pg1, pg2");
 
+            Process follow = Tpa.start("logs", group.path(), "pg1", "--service", "postgres", "--follow");
+            try {
+                java.util.concurrent.CompletableFuture<String> seen = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try (java.io.BufferedReader reader = follow.inputReader()) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            if (line.contains("followed-marker")) {
+                                return line;
+                            }
+                        }
+                        return null;
+                    } catch (java.io.IOException e) {
+                        return null;
+                    }
+                });
+                Thread.sleep(3000);
+                try (Connection connection = group.connect("pg1"); Statement statement = connection.createStatement()) {
+                    statement.execute("SELECT pg_sleep(0.4), 'followed-marker'");
+                }
+                assertThat(seen.get(20, java.util.concurrent.TimeUnit.SECONDS)).as("--follow prints a new line")
+                        .startsWith("pg1 postgres ").contains("duration: ");
+            } finally {
+                follow.destroy();
+                follow.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+
             Tpa.Result report = Tpa.run("report", "logs", group.path());
             assertThat(report.exitCode()).as(report.output()).isZero();
             Path file = Path.of(report.stdout().strip());
