@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tpa needs on Debian 12 from Debian's own packages: a JDK to build and run tpa, and
 # the stack it deploys (PostgreSQL 15, Patroni, etcd, supervisor; pgbouncer and HAProxy for endpoints) as named in
-# src/main/resources/catalog/versions.yml (a test keeps the two lists in step).
+# src/main/resources/catalog/versions.yml (a test keeps the two lists in step), and pgbadger, which
+# `tpa report logs` runs on this machine.
 # Package scripts may neither start services nor create PostgreSQL's default cluster: tpa runs its own.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
   etcd-server etcd-client
   supervisor
   pgbouncer haproxy
+  pgbadger
 )
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi

@@ -13,6 +13,9 @@ import java.util.Map;
  * new cluster.
  */
 public final class Etcd {
+    /** etcd's output: JSON lines from its zap logger (warnings and worse), in the node's log directory. */
+    public static final String LOG_FILE = "etcd.log";
+
     /** TLS 1.2 suites with forward secrecy and AEAD only (etcd 3.4 has no minimum-version flag). */
     static final String CIPHER_SUITES = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"
             + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305";
@@ -57,7 +60,7 @@ public final class Etcd {
                 "--logger", "zap",
                 "--log-level", "warn");
         return new ServiceDefinition(serviceName(node), command, user, Map.of("ETCD_UNSUPPORTED_ARCH", ""),
-                layout.directory(), layout.logDirectory() + "/etcd.log", 100);
+                layout.directory(), layout.logDirectory() + "/" + LOG_FILE, 100);
     }
 
     public static String clientUrl(DeployedNode node) {

@@ -87,6 +87,9 @@ public final class Patroni {
     private Patroni() {
     }
 
+    /** Patroni's output (its own log lines, Python tracebacks), in the node's log directory; the service manager rotates it. */
+    public static final String LOG_FILE = "patroni.log";
+
     public static String serviceName(DeployedNode node) {
         return "patroni-" + node.name();
     }
@@ -95,7 +98,7 @@ public final class Patroni {
         NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
         return new ServiceDefinition(serviceName(node), List.of("/usr/bin/patroni", layout.patroniConfig()), user,
                 Map.of("HOME", home, "PGPASSFILE", layout.runDirectory() + "/pgpass"),
-                layout.directory(), layout.logDirectory() + "/patroni.log", 200);
+                layout.directory(), layout.logDirectory() + "/" + LOG_FILE, 200);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tpa.component;
 
+import io.tpa.model.LoggingSpec;
 import io.tpa.model.SizeSpec;
 import java.util.Collection;
 import java.util.List;
@@ -23,20 +24,56 @@ public final class PostgresTuning {
     /**
      * What every node logs, with or without a compliance policy: enough for `tpa audit` to find a default group's
      * logging clean (who connected from where and for how long, DDL, replication commands, errors with their
-     * source location), and cheap in volume. pgAudit, which logs every write, stays with {@code compliance: cis}.
+     * source location), what a slow server needs explained (lock waits, checkpoints, temporary files, long
+     * autovacuum runs), and cheap in volume. PostgreSQL writes JSON lines ({@code jsonlog}: every field named, which
+     * `tpa logs` and pgBadger read) with UTC timestamps, so the nodes' lines sort together whatever their time zone.
+     * pgAudit, which logs every write, stays with {@code compliance: cis}. The slow-statement threshold and the files'
+     * names and rotation come from {@code postgres.logging} ({@link #logging}).
      */
     static final Map<String, String> LOGGING = Map.ofEntries(
             Map.entry("logging_collector", "on"),
-            Map.entry("log_filename", "postgresql-%a.log"),
+            Map.entry("log_destination", "jsonlog"),
+            Map.entry("log_timezone", "UTC"),
             Map.entry("log_truncate_on_rotation", "on"),
-            Map.entry("log_rotation_age", "1d"),
+            // Rotation by time only: the files' names say when they were written, and a size-based rotation would reopen the same one.
+            Map.entry("log_rotation_size", "0"),
             Map.entry("log_line_prefix", "%m [%p] %q%u@%d from %h "),
-            Map.entry("log_min_duration_statement", "1s"),
             Map.entry("log_connections", "on"),
             Map.entry("log_disconnections", "on"),
             Map.entry("log_error_verbosity", "verbose"),
             Map.entry("log_statement", "ddl"),
-            Map.entry("log_replication_commands", "on"));
+            Map.entry("log_replication_commands", "on"),
+            Map.entry("log_lock_waits", "on"),
+            Map.entry("log_checkpoints", "on"),
+            Map.entry("log_temp_files", "0"),
+            Map.entry("log_autovacuum_min_duration", "1s"));
+
+    /**
+     * The parameters of {@code postgres.logging}: the slow-statement threshold, and file names that repeat after the
+     * kept time, so a rotation overwrites (truncates) the oldest file and the directory holds at most that many.
+     * PostgreSQL names the jsonlog file after log_filename with {@code .log} replaced by {@code .json}.
+     */
+    public static Map<String, String> logging(LoggingSpec logging) {
+        LoggingSpec resolved = LoggingSpec.resolve(logging);
+        Map<String, String> parameters = new TreeMap<>(LOGGING);
+        parameters.put("log_min_duration_statement", Integer.toString(resolved.slowStatementMs()));
+        switch (resolved.keepDays()) {
+            case 1 -> {
+                parameters.put("log_filename", "postgresql-%H.log");
+                parameters.put("log_rotation_age", "1h");
+            }
+            case 31 -> {
+                parameters.put("log_filename", "postgresql-%d.log");
+                parameters.put("log_rotation_age", "1d");
+            }
+            case 7 -> {
+                parameters.put("log_filename", "postgresql-%a.log");
+                parameters.put("log_rotation_age", "1d");
+            }
+            default -> throw new IllegalArgumentException("keep_days " + resolved.keepDays() + " is not 1, 7 or 31 (the schema allows no other)");
+        }
+        return parameters;
+    }
 
     private PostgresTuning() {
     }
@@ -76,6 +113,19 @@ public final class PostgresTuning {
      * @param overrides      the user's parameters (the node-level ones are taken)
      */
     public static Map<String, String> nodeParameters(SizeSpec size, int maxConnections, List<String> preload, Map<String, Object> overrides) {
+        return nodeParameters(size, maxConnections, preload, LoggingSpec.DEFAULT, overrides);
+    }
+
+    /**
+     * Parameters of one node, from its size and the group's logging settings.
+     *
+     * @param maxConnections the cluster's max_connections (work_mem is shared out among them)
+     * @param preload        libraries to preload (extensions that need it)
+     * @param logging        {@code postgres.logging}
+     * @param overrides      the user's parameters (the node-level ones are taken)
+     */
+    public static Map<String, String> nodeParameters(SizeSpec size, int maxConnections, List<String> preload, LoggingSpec logging,
+                                                     Map<String, Object> overrides) {
         long memoryMb = size.memoryMb();
         long sharedBuffers = Math.max(128, memoryMb / 4);
         long workMem = Math.max(4, (memoryMb - sharedBuffers) / (3L * maxConnections));
@@ -99,7 +149,7 @@ public final class PostgresTuning {
         parameters.put("effective_io_concurrency", "200");
         parameters.put("checkpoint_completion_target", "0.9");
         parameters.put("password_encryption", "scram-sha-256");
-        parameters.putAll(LOGGING);
+        parameters.putAll(logging(logging));
         // A replica whose primary is not there yet (bootstrap, failover) asks again after 1 s rather than 5 s.
         parameters.put("wal_retrieve_retry_interval", "1s");
         if (!preload.isEmpty()) {

@@ -42,7 +42,8 @@ public final class Defaults {
 
     /** The PostgreSQL major stays open when the config names none: the hosts' release decides it (Resolver). */
     private static PostgresSpec resolve(PostgresSpec postgres) {
-        return postgres == null ? new PostgresSpec(null, List.of(), null) : postgres;
+        return postgres == null ? new PostgresSpec(null, List.of(), null, LoggingSpec.DEFAULT)
+                : new PostgresSpec(postgres.version(), postgres.extensions(), postgres.parameters(), LoggingSpec.resolve(postgres.logging()));
     }
 
     private static ClusterSpec resolve(ClusterSpec cluster, SizeSpec defaultSize, Catalog catalog, SshSpec ssh) {

@@ -62,7 +62,7 @@ public final class Resolver {
             List<DeployedNode> nodes = cluster.nodes().stream().map(node -> new DeployedNode(
                     node.name(), cluster.name(), addresses.get(node.name()), node.size(),
                     etcdMembers.containsKey(node.name()),
-                    PostgresTuning.nodeParameters(node.size(), connections, preload, overrides), node.canBePromoted(),
+                    PostgresTuning.nodeParameters(node.size(), connections, preload, spec.postgres().logging(), overrides), node.canBePromoted(),
                     etcdMembers.get(node.name()), node.ssh(), releases.get(node.name()), null)).toList();
             // The node that leads now, else the one recorded last, else the first: a failover or switchover sticks.
             String primary = Optional.ofNullable(livePrimaries.get(cluster.name()))

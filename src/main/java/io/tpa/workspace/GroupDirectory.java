@@ -44,7 +44,10 @@ public final class GroupDirectory {
             secrets.enc
             secrets.json
             .tpa/
+            reports/
             """;
+    /** Where `tpa report` writes its reports: generated from the logs, they may quote statements, so never committed. */
+    public static final String REPORTS = "reports";
 
     private final Path path;
     private final SecretStore secretStore;

@@ -48,7 +48,8 @@ class CompliancePolicyTest {
         assertThat(node).containsEntry("log_connections", "on").containsEntry("log_disconnections", "on")
                 .containsEntry("log_error_verbosity", "verbose").containsEntry("log_statement", "ddl")
                 .containsEntry("log_replication_commands", "on").containsEntry("log_line_prefix", "%m [%p] %q%u@%d from %h ")
-                .doesNotContainKeys("pgaudit.log", "log_timezone");
+                .containsEntry("log_destination", "jsonlog").containsEntry("log_timezone", "UTC")
+                .doesNotContainKeys("pgaudit.log");
         assertThat(node.get("shared_preload_libraries")).doesNotContain("pgaudit");
         assertThat(CompliancePolicy.extensions("none", List.of())).isEmpty();
     }

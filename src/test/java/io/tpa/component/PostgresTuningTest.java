@@ -3,6 +3,7 @@ package io.tpa.component;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tpa.model.Catalog;
+import io.tpa.model.LoggingSpec;
 import io.tpa.model.SizeSpec;
 import java.util.List;
 import java.util.Map;
@@ -55,5 +56,32 @@ class PostgresTuningTest {
                 .doesNotContainKey("max_connections");
         assertThat(PostgresTuning.clusterParameters(List.of(catalog.sizes().get("small")), 3, overrides))
                 .containsEntry("max_connections", "300").doesNotContainKey("work_mem");
+    }
+
+    @Test
+    void everyNodeLogsJsonLinesInUtcWithWhatASlowServerNeedsExplained() {
+        Map<String, String> node = PostgresTuning.nodeParameters(catalog.sizes().get("small"), 100, List.of(), Map.of());
+        assertThat(node).containsEntry("log_destination", "jsonlog").containsEntry("logging_collector", "on")
+                .containsEntry("log_timezone", "UTC").containsEntry("log_lock_waits", "on").containsEntry("log_checkpoints", "on")
+                .containsEntry("log_temp_files", "0").containsEntry("log_autovacuum_min_duration", "1s")
+                .as("the defaults of postgres.logging").containsEntry("log_min_duration_statement", "1000")
+                .containsEntry("log_filename", "postgresql-%a.log").containsEntry("log_rotation_age", "1d")
+                .containsEntry("log_truncate_on_rotation", "on");
+    }
+
+    @Test
+    void keptDaysChooseFileNamesThatRepeatAfterThem() {
+        assertThat(PostgresTuning.logging(new LoggingSpec(0, 1))).containsEntry("log_filename", "postgresql-%H.log")
+                .containsEntry("log_rotation_age", "1h").containsEntry("log_min_duration_statement", "0");
+        assertThat(PostgresTuning.logging(new LoggingSpec(-1, 31))).containsEntry("log_filename", "postgresql-%d.log")
+                .containsEntry("log_rotation_age", "1d").containsEntry("log_min_duration_statement", "-1");
+        assertThat(PostgresTuning.logging(new LoggingSpec(null, null))).isEqualTo(PostgresTuning.logging(LoggingSpec.DEFAULT));
+    }
+
+    @Test
+    void theConfigsOwnParametersWinOverTheLoggingSettings() {
+        Map<String, String> node = PostgresTuning.nodeParameters(catalog.sizes().get("small"), 100, List.of(), new LoggingSpec(250, 7),
+                Map.of("log_min_duration_statement", "5s"));
+        assertThat(node).containsEntry("log_min_duration_statement", "5s");
     }
 }

@@ -161,7 +161,7 @@ class SecurityIT {
         StringBuilder logs = new StringBuilder();
         Path base = Path.of(group.deployment().baseDirectory());
         try (Stream<Path> files = Files.walk(base)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".log") && Files.isRegularFile(f)).toList()) {
+            for (Path file : files.filter(f -> (f.toString().endsWith(".log") || f.toString().endsWith(".json")) && Files.isRegularFile(f)).toList()) {
                 logs.append(Files.readString(file, StandardCharsets.ISO_8859_1));
             }
         }

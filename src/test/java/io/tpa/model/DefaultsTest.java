@@ -18,7 +18,7 @@ class DefaultsTest {
 
         SizeSpec small = new SizeSpec("small", 1, 2.0, 20);
         assertThat(resolved.platform()).isEqualTo("local");
-        assertThat(resolved.postgres()).isEqualTo(new PostgresSpec(null, List.of(), Map.of())); // the hosts' release decides
+        assertThat(resolved.postgres()).isEqualTo(new PostgresSpec(null, List.of(), Map.of(), LoggingSpec.DEFAULT)); // the hosts' release decides
         assertThat(resolved.defaults().size()).isEqualTo(small);
         assertThat(resolved.primaryCluster().location()).isEqualTo("main");
         assertThat(resolved.allNodes()).containsExactly(new NodeSpec("pg1", small));
@@ -27,13 +27,14 @@ class DefaultsTest {
     @Test
     void keepsWhatTheUserWrote() {
         GroupSpec spec = new GroupSpec("demo", "ssh",
-                new PostgresSpec(15, List.of("pgaudit"), Map.of("work_mem", "64MB")), null,
+                new PostgresSpec(15, List.of("pgaudit"), Map.of("work_mem", "64MB"), new LoggingSpec(0, null)), null,
                 List.of(new ClusterSpec("main", "dc1", List.of(new NodeSpec("pg1", null)))));
 
         GroupSpec resolved = Defaults.resolve(spec, catalog);
 
         assertThat(resolved.platform()).isEqualTo("ssh");
-        assertThat(resolved.postgres()).isEqualTo(spec.postgres());
+        assertThat(resolved.postgres()).isEqualTo(new PostgresSpec(15, List.of("pgaudit"), Map.of("work_mem", "64MB"),
+                new LoggingSpec(0, LoggingSpec.KEEP_DAYS)));
         assertThat(resolved.primaryCluster().location()).isEqualTo("dc1");
     }
 

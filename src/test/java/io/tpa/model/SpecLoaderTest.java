@@ -232,6 +232,38 @@ class SpecLoaderTest {
     }
 
     @Test
+    void loggingKeepDaysIsOneOfThree() throws IOException {
+        assertProblem("""
+                name: demo
+                postgres:
+                  logging:
+                    keep_days: 30
+                clusters: [{name: main, nodes: [{name: pg1}]}]
+                """, "tpa.yml:4:5: postgres.logging.keep_days: unknown value '30'; did you mean '31'? (allowed values: 1, 7, 31)");
+    }
+
+    @Test
+    void loggingSlowStatementBelowMinusOne() throws IOException {
+        assertProblem("""
+                name: demo
+                postgres:
+                  logging: {slow_statement_ms: -5}
+                clusters: [{name: main, nodes: [{name: pg1}]}]
+                """, "tpa.yml:3:13: postgres.logging.slow_statement_ms: -5 is below the minimum of -1; use at least -1");
+    }
+
+    @Test
+    void loggingSettingsAreRead() throws IOException {
+        write("tpa.yml", """
+                name: demo
+                postgres:
+                  logging: {slow_statement_ms: 250, keep_days: 31}
+                clusters: [{name: main, nodes: [{name: pg1}]}]
+                """);
+        assertThat(SpecLoader.load(dir).spec().postgres().logging()).isEqualTo(new LoggingSpec(250, 31));
+    }
+
+    @Test
     void unknownPlatformListsTheAllowedValues() throws IOException {
         assertProblem("""
                 name: demo

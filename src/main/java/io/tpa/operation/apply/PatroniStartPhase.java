@@ -119,8 +119,10 @@ final class PatroniStartPhase implements Phase {
     /** The last FATAL or ERROR line PostgreSQL logged on a node, or a pointer to its logs. */
     private static String lastPostgresError(Host host, DeployedNode node, ApplyState state) {
         String directory = NodeLayout.of(state.context().deployment().baseDirectory(), node.name()).logDirectory();
+        // jsonlog lines ("error_severity":"FATAL"), and an older group's text logs.
         io.tpa.host.CommandResult found = host.run(io.tpa.host.Command.of("sh", "-c",
-                "grep -hE 'FATAL|ERROR|PANIC' " + directory + "/postgresql-*.log 2>/dev/null | tail -1"));
+                "grep -hE 'FATAL|ERROR|PANIC' \"$1\"/postgresql-*.json \"$1\"/postgresql-*.log 2>/dev/null | tail -1",
+                "tpa-last-error", directory));
         String line = found.stdout().strip();
         return line.isEmpty() ? "see " + directory : line;
     }

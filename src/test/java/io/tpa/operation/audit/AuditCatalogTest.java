@@ -39,9 +39,9 @@ class AuditCatalogTest {
     }
 
     @Test
-    void onlyPgauditAndUtcTimestampsNeedCompliancePolicy() {
+    void onlyPgauditNeedsCompliancePolicy() {
         assertThat(catalog.checks()).filteredOn(check -> check.compliance() != null).extracting(CheckDefinition::id)
-                .containsExactly("cis-3.1.26", "cis-3.2");
+                .containsExactly("cis-3.2");
         assertThat(catalog.check("cis-3.2").orElseThrow().onlyWarnsUnder("none")).isTrue();
         assertThat(catalog.check("cis-3.2").orElseThrow().onlyWarnsUnder("cis")).isFalse();
         assertThat(catalog.check("cis-3.1.20").orElseThrow().onlyWarnsUnder("none")).isFalse();

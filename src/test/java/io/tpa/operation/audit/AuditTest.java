@@ -36,16 +36,15 @@ class AuditTest {
         assertThat(report.passed()).as(failures(report)).isTrue();
         assertThat(report.compliance()).isEqualTo("none");
         assertThat(report.summary().failed()).isZero();
-        assertThat(report.summary().warned()).isEqualTo(2);
+        assertThat(report.summary().warned()).isEqualTo(1);
         assertThat(report.checks()).filteredOn(c -> c.result() == Result.WARN).extracting(CheckReport::id)
-                .containsExactlyInAnyOrder("cis-3.2", "cis-3.1.26");
+                .containsExactly("cis-3.2");
         CheckReport pgaudit = check(report, "cis-3.2");
         assertThat(pgaudit.compliance()).isEqualTo("cis");
         assertThat(pgaudit.remediation()).startsWith("Set `compliance: cis`");
         assertThat(pgaudit.nodes()).extracting(AuditReport.NodeResult::result).containsExactly(Result.WARN, Result.WARN);
         assertThat(pgaudit.nodes().get(0).evidence()).contains("pgaudit is not in shared_preload_libraries");
-        assertThat(check(report, "cis-3.1.26").nodes().get(0).evidence()).isEqualTo("log_timezone = Europe/Paris; expected UTC");
-        for (String id : List.of("cis-3.1.20", "cis-3.1.21", "cis-3.1.22", "cis-3.1.24", "cis-3.1.25", "cis-7.2")) {
+        for (String id : List.of("cis-3.1.2", "cis-3.1.26", "cis-3.1.20", "cis-3.1.21", "cis-3.1.22", "cis-3.1.24", "cis-3.1.25", "cis-7.2")) {
             assertThat(check(report, id).result()).as(id + " passes on tpa's defaults: " + check(report, id).nodes()).isEqualTo(Result.PASS);
         }
     }
@@ -54,7 +53,7 @@ class AuditTest {
     void underCisWhatOnlyCisSetsUpFailsAndAPassingOneStaysAPass() {
         AuditReport cis = Audit.evaluate("sales", "cis", CATALOG, Checks.all(), List.of(running("pg1", CompliantNode.withoutPolicy())), Standard.CIS);
         assertThat(check(cis, "cis-3.2").result()).isEqualTo(Result.FAIL);
-        assertThat(cis.summary().failed()).isEqualTo(2);
+        assertThat(cis.summary().failed()).isEqualTo(1);
         assertThat(cis.summary().warned()).isZero();
 
         CompliantNode ownPgaudit = new CompliantNode();

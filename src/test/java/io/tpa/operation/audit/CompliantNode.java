@@ -99,7 +99,7 @@ final class CompliantNode {
     }
 
     /**
-     * The node of a group applied without a compliance policy, on a host whose time zone is not UTC: no pgAudit,
+     * The node of a group applied without a compliance policy: no pgAudit,
      * PostgreSQL's own defaults for what only {@code compliance: cis} pins, and tpa's logging parameters as
      * {@link PostgresTuning} computes them for every group.
      */
@@ -107,13 +107,13 @@ final class CompliantNode {
         CompliantNode node = new CompliantNode();
         node.extensions.remove("pgaudit");
         node.settings.remove("pgaudit.log");
-        node.settings.put("log_timezone", "Europe/Paris");
         node.databases.set(0, database("postgres", List.of("pg_stat_statements", "plpgsql")));
         Map<String, String> computed = PostgresTuning.nodeParameters(Catalog.load().sizes().get("small"),
                 PostgresTuning.DEFAULT_MAX_CONNECTIONS, List.of("pg_stat_statements"), CompliancePolicy.parameters(CompliancePolicy.NONE, Map.of()));
         // pg_settings shows text parameters as they were set; these are the ones the logging checks read as text.
         for (String name : List.of("log_connections", "log_disconnections", "log_error_verbosity", "log_line_prefix", "log_statement",
-                "log_replication_commands", "logging_collector", "log_truncate_on_rotation", "shared_preload_libraries")) {
+                "log_replication_commands", "logging_collector", "log_truncate_on_rotation", "shared_preload_libraries", "log_destination",
+                "log_timezone")) {
             node.settings.put(name, computed.get(name));
         }
         return node;

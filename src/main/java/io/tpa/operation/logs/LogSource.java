@@ -1,0 +1,40 @@
+package io.tpa.operation.logs;
+
+import io.tpa.component.Etcd;
+import io.tpa.component.Patroni;
+import io.tpa.error.UserError;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Where a service on a node logs: file name patterns in the node's log directory ({@code NodeLayout.logDirectory()};
+ * both service managers send a service's output there, systemd with {@code StandardOutput=append:}), and the format of
+ * its lines. A node that does not run the service (etcd on a fourth node) simply has no such file.
+ *
+ * @param service the name {@code tpa logs --service} takes
+ * @param files   shell patterns of its files (rotated ones too), e.g. {@code patroni.log*}
+ */
+public record LogSource(String service, List<String> files, LineFormat format) {
+    /**
+     * Every service tpa reads logs of; a new service is one more entry. PostgreSQL's files are named after
+     * log_filename ({@code postgresql-Mon.log} becomes {@code postgresql-Mon.json} for jsonlog).
+     */
+    public static final List<LogSource> ALL = List.of(
+            new LogSource("postgres", List.of("postgresql-*.json"), LineFormat.POSTGRES_JSONLOG),
+            new LogSource("patroni", List.of(Patroni.LOG_FILE, Patroni.LOG_FILE + ".[0-9]*"), LineFormat.PATRONI),
+            new LogSource("etcd", List.of(Etcd.LOG_FILE, Etcd.LOG_FILE + ".[0-9]*"), LineFormat.ETCD_JSON));
+
+    public LogSource {
+        files = List.copyOf(files);
+    }
+
+    /** The sources to read: every one, or the one named (a name tpa does not know is bad input). */
+    public static List<LogSource> selected(String service) {
+        if (service == null) {
+            return ALL;
+        }
+        return List.of(ALL.stream().filter(source -> source.service().equals(service)).findFirst()
+                .orElseThrow(() -> new UserError("unknown service '" + service + "'; the services tpa reads logs of are "
+                        + ALL.stream().map(LogSource::service).collect(Collectors.joining(", ")))));
+    }
+}

@@ -1,0 +1,66 @@
+package io.tpa.operation.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class LineFormatTest {
+    private static final ZoneId PARIS_WINTER = ZoneOffset.ofHours(1);
+
+    @Test
+    void postgresJsonlogGivesItsTimeSeverityAndMessage() {
+        String line = "{\"timestamp\":\"2026-12-06 02:40:00.123 UTC\",\"user\":\"postgres\",\"dbname\":\"postgres\",\"pid\":4242,"
+                + "\"error_severity\":\"LOG\",\"message\":\"duration: 1503.210 ms  statement: select pg_sleep(1.5)\",\"backend_type\":\"client backend\"}";
+        LineFormat.Parsed parsed = LineFormat.POSTGRES_JSONLOG.parse(line, PARIS_WINTER).orElseThrow();
+        assertThat(parsed.time()).isEqualTo(Instant.parse("2026-12-06T02:40:00.123Z"));
+        assertThat(parsed.level()).isEqualTo("LOG");
+        assertThat(parsed.message()).isEqualTo("duration: 1503.210 ms  statement: select pg_sleep(1.5)");
+        assertThat(parsed.record().path("pid").asInt()).isEqualTo(4242);
+    }
+
+    @Test
+    void postgresJsonlogAddsTheStatementOfAnError() {
+        String line = "{\"timestamp\":\"2026-12-06 02:40:00.000 UTC\",\"error_severity\":\"ERROR\",\"message\":\"relation \\\"nope\\\" does not exist\","
+                + "\"statement\":\"select * from nope\"}";
+        assertThat(LineFormat.POSTGRES_JSONLOG.parse(line, ZoneOffset.UTC).orElseThrow().message())
+                .isEqualTo("relation \"nope\" does not exist | statement: select * from nope");
+    }
+
+    @Test
+    void postgresTimesInOtherZonesAreMovedToUtc() {
+        assertThat(LineFormat.postgresTime("2026-12-06 03:40:00.123 CET", ZoneOffset.UTC)).contains(Instant.parse("2026-12-06T02:40:00.123Z"));
+        assertThat(LineFormat.postgresTime("2026-12-06 05:40:00.123 +03", ZoneOffset.UTC)).contains(Instant.parse("2026-12-06T02:40:00.123Z"));
+        assertThat(LineFormat.postgresTime("2026-12-06 03:40:00.123 XYZT", PARIS_WINTER)).as("an unknown zone is the host's")
+                .contains(Instant.parse("2026-12-06T02:40:00.123Z"));
+        assertThat(LineFormat.postgresTime("yesterday", ZoneOffset.UTC)).isEmpty();
+    }
+
+    @Test
+    void patroniLinesAreInTheHostsLocalTime() {
+        LineFormat.Parsed parsed = LineFormat.PATRONI.parse("2026-12-06 03:40:00,250 INFO: no action. I am (pg1), the leader with the lock",
+                PARIS_WINTER).orElseThrow();
+        assertThat(parsed.time()).isEqualTo(Instant.parse("2026-12-06T02:40:00.250Z"));
+        assertThat(parsed.level()).isEqualTo("INFO");
+        assertThat(parsed.message()).isEqualTo("no action. I am (pg1), the leader with the lock");
+        assertThat(parsed.record()).isNull();
+        assertThat(LineFormat.PATRONI.parse("Traceback (most recent call last):", PARIS_WINTER)).isEmpty();
+    }
+
+    @Test
+    void etcdZapLinesGiveTheirTimeInEveryShapeZapWrites() {
+        String line = "{\"level\":\"warn\",\"ts\":\"2026-12-06T02:40:00.123Z\",\"caller\":\"etcdserver/util.go:166\",\"msg\":\"apply request took too long\"}";
+        LineFormat.Parsed parsed = LineFormat.ETCD_JSON.parse(line, PARIS_WINTER).orElseThrow();
+        assertThat(parsed.time()).isEqualTo(Instant.parse("2026-12-06T02:40:00.123Z"));
+        assertThat(parsed.level()).isEqualTo("WARN");
+        assertThat(parsed.message()).isEqualTo("apply request took too long");
+        assertThat(LineFormat.ETCD_JSON.parse("{\"level\":\"warn\",\"ts\":\"2026-12-06T03:40:00.123456+0100\",\"msg\":\"x\"}", ZoneOffset.UTC)
+                .orElseThrow().time()).isEqualTo(Instant.parse("2026-12-06T02:40:00.123456Z"));
+        assertThat(LineFormat.ETCD_JSON.parse("{\"level\":\"warn\",\"ts\":1796524800.5,\"msg\":\"x\"}", ZoneOffset.UTC)
+                .orElseThrow().time()).isEqualTo(Instant.ofEpochSecond(1796524800L, 500_000_000L));
+        assertThat(LineFormat.ETCD_JSON.parse("panic: runtime error", ZoneOffset.UTC)).isEmpty();
+        assertThat(LineFormat.ETCD_JSON.parse("{\"level\":\"warn\"}", ZoneOffset.UTC)).as("no time").isEmpty();
+    }
+}
