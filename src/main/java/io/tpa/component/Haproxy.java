@@ -29,6 +29,9 @@ public final class Haproxy {
     /** How often HAProxy asks Patroni, in milliseconds. */
     static final int CHECK_INTERVAL_MS = 1000;
 
+    /** Its log file in the node's log directory (its standard output and error). */
+    public static final String LOG_FILE = "haproxy.log";
+
     private Haproxy() {
     }
 
@@ -48,7 +51,7 @@ public final class Haproxy {
     public static ServiceDefinition service(Deployment deployment, DeployedNode node, String user) {
         NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
         return new ServiceDefinition(serviceName(node), List.of("/usr/sbin/haproxy", "-W", "-db", "-f", configFile(deployment, node)),
-                user, Map.of(), directory(deployment, node), layout.logDirectory() + "/haproxy.log", 310);
+                user, Map.of(), directory(deployment, node), layout.logDirectory() + "/" + LOG_FILE, 310);
     }
 
     /** Asks HAProxy's admin socket for its servers' state and writes it, atomically, where the next process reads it. */

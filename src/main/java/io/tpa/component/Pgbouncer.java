@@ -34,6 +34,9 @@ public final class Pgbouncer {
      */
     public static final List<String> LOOKUP_DATABASES = List.of("postgres", Roles.APPLICATION_DATABASE, "template1");
 
+    /** Its log file in the node's log directory (its standard output and error). */
+    public static final String LOG_FILE = "pgbouncer.log";
+
     private Pgbouncer() {
     }
 
@@ -57,7 +60,7 @@ public final class Pgbouncer {
     public static ServiceDefinition service(Deployment deployment, DeployedNode node, String user) {
         NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
         return new ServiceDefinition(serviceName(node), List.of("/usr/sbin/pgbouncer", configFile(deployment, node)), user,
-                Map.of(), directory(deployment, node), layout.logDirectory() + "/pgbouncer.log", 300);
+                Map.of(), directory(deployment, node), layout.logDirectory() + "/" + LOG_FILE, 300);
     }
 
     /** The auth file: only the lookup role, with its password (pgbouncer needs it in clear to log in as it). */

@@ -83,6 +83,46 @@ public interface LineFormat {
                 record.path("msg").asText(""), record));
     });
 
+    /**
+     * pgbouncer's lines: {@code 2026-12-06 02:40:00.123 UTC [4242] LOG C-0x55d0: app/app@127.20.0.1:40000 login attempt},
+     * the time with its zone as PostgreSQL's {@code %m} writes it.
+     */
+    LineFormat PGBOUNCER = new LineFormat() {
+        private static final Pattern LINE = Pattern.compile("(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} \\S+) \\[\\d+\\] ([A-Z]+) (.*)");
+
+        @Override
+        public Optional<Parsed> parse(String line, ZoneId hostZone) {
+            Matcher matcher = LINE.matcher(line);
+            return matcher.matches()
+                    ? postgresTime(matcher.group(1), hostZone).map(time -> new Parsed(time, matcher.group(2), matcher.group(3), null))
+                    : Optional.empty();
+        }
+    };
+
+    /**
+     * HAProxy's connection lines ({@code option tcplog}, written raw to standard output): {@code 127.20.0.9:40000
+     * [06/Dec/2026:02:40:00.123] rw rw/pg1 1/0/5 100 -- 1/1/0/0/0 0/0}, the accept time in the host's local time. Its
+     * master's lines ({@code [WARNING]  (42) : Server rw/pg2 is DOWN ...}) carry no time, so they are read as continuations
+     * of the line before them.
+     */
+    LineFormat HAPROXY = new LineFormat() {
+        private static final Pattern LINE = Pattern.compile("\\S+ \\[(\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}\\.\\d{3})\\] (.*)");
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", java.util.Locale.ROOT);
+
+        @Override
+        public Optional<Parsed> parse(String line, ZoneId hostZone) {
+            Matcher matcher = LINE.matcher(line);
+            if (!matcher.matches()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Parsed(LocalDateTime.parse(matcher.group(1), TIME).atZone(hostZone).toInstant(), "INFO", line, null));
+            } catch (DateTimeParseException e) {
+                return Optional.empty();
+            }
+        }
+    };
+
     private static Optional<ObjectNode> json(String line) {
         if (!line.startsWith("{")) {
             return Optional.empty();

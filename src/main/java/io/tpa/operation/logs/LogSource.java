@@ -1,7 +1,9 @@
 package io.tpa.operation.logs;
 
 import io.tpa.component.Etcd;
+import io.tpa.component.Haproxy;
 import io.tpa.component.Patroni;
+import io.tpa.component.Pgbouncer;
 import io.tpa.error.UserError;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -9,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * Where a service on a node logs: file name patterns in the node's log directory ({@code NodeLayout.logDirectory()};
  * both service managers send a service's output there, systemd with {@code StandardOutput=append:}), and the format of
- * its lines. A node that does not run the service (etcd on a fourth node) simply has no such file.
+ * its lines. A node that does not run the service (etcd on a fourth node, pgbouncer and HAProxy in a group without
+ * endpoints) simply has no such file.
  *
  * @param service the name {@code tpa logs --service} takes
  * @param files   shell patterns of its files (rotated ones too), e.g. {@code patroni.log*}
@@ -22,7 +25,9 @@ public record LogSource(String service, List<String> files, LineFormat format) {
     public static final List<LogSource> ALL = List.of(
             new LogSource("postgres", List.of("postgresql-*.json"), LineFormat.POSTGRES_JSONLOG),
             new LogSource("patroni", List.of(Patroni.LOG_FILE, Patroni.LOG_FILE + ".[0-9]*"), LineFormat.PATRONI),
-            new LogSource("etcd", List.of(Etcd.LOG_FILE, Etcd.LOG_FILE + ".[0-9]*"), LineFormat.ETCD_JSON));
+            new LogSource("etcd", List.of(Etcd.LOG_FILE, Etcd.LOG_FILE + ".[0-9]*"), LineFormat.ETCD_JSON),
+            new LogSource("pgbouncer", List.of(Pgbouncer.LOG_FILE, Pgbouncer.LOG_FILE + ".[0-9]*"), LineFormat.PGBOUNCER),
+            new LogSource("haproxy", List.of(Haproxy.LOG_FILE, Haproxy.LOG_FILE + ".[0-9]*"), LineFormat.HAPROXY));
 
     public LogSource {
         files = List.copyOf(files);

@@ -63,4 +63,23 @@ class LineFormatTest {
         assertThat(LineFormat.ETCD_JSON.parse("panic: runtime error", ZoneOffset.UTC)).isEmpty();
         assertThat(LineFormat.ETCD_JSON.parse("{\"level\":\"warn\"}", ZoneOffset.UTC)).as("no time").isEmpty();
     }
+
+    @Test
+    void pgbouncerLinesCarryTheirZone() {
+        LineFormat.Parsed parsed = LineFormat.PGBOUNCER.parse("2026-12-06 02:40:00.123 UTC [4242] LOG C-0x55d0: app/app@127.20.0.1:40000 login attempt: "
+                + "db=app user=app tls=TLSv1.3/TLS_AES_256_GCM_SHA384", PARIS_WINTER).orElseThrow();
+        assertThat(parsed.time()).isEqualTo(Instant.parse("2026-12-06T02:40:00.123Z"));
+        assertThat(parsed.level()).isEqualTo("LOG");
+        assertThat(parsed.message()).startsWith("C-0x55d0: app/app@127.20.0.1:40000 login attempt");
+        assertThat(LineFormat.PGBOUNCER.parse("not a pgbouncer line", PARIS_WINTER)).isEmpty();
+    }
+
+    @Test
+    void haproxyConnectionLinesAreInTheHostsLocalTimeAndItsMasterLinesContinueThem() {
+        String line = "127.20.0.9:40000 [06/Dec/2026:03:40:00.123] rw rw/pg1 1/0/5 100 -- 1/1/0/0/0 0/0";
+        LineFormat.Parsed parsed = LineFormat.HAPROXY.parse(line, PARIS_WINTER).orElseThrow();
+        assertThat(parsed.time()).isEqualTo(Instant.parse("2026-12-06T02:40:00.123Z"));
+        assertThat(parsed.message()).isEqualTo(line);
+        assertThat(LineFormat.HAPROXY.parse("[WARNING]  (42) : Server rw/pg2 is DOWN, reason: Layer7 wrong status", PARIS_WINTER)).isEmpty();
+    }
 }
