@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what tpa needs on Debian 12 from Debian's own packages: a JDK to build and run tpa, and
-# the stack it deploys (PostgreSQL 15, Patroni, etcd, supervisor) as named in
+# the stack it deploys (PostgreSQL 15, Patroni, etcd, supervisor, pgBackRest) as named in
 # src/main/resources/catalog/versions.yml (a test keeps the two lists in step).
 # Package scripts may neither start services nor create PostgreSQL's default cluster: tpa runs its own.
 set -euo pipefail
@@ -11,6 +11,7 @@ packages=(
   patroni python3-psycopg2 python3-etcd python3-idna
   etcd-server etcd-client
   supervisor
+  pgbackrest
 )
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi

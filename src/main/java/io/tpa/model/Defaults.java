@@ -36,7 +36,8 @@ public final class Defaults {
                 spec.compliance() == null ? COMPLIANCE : spec.compliance(),
                 spec.synchronous() == null ? SYNCHRONOUS : spec.synchronous(),
                 ssh,
-                spec.failover() == null ? FAILOVER : spec.failover());
+                spec.failover() == null ? FAILOVER : spec.failover(),
+                spec.backup() == null ? null : spec.backup().resolved());
     }
 
     /** The PostgreSQL major stays open when the config names none: the hosts' release decides it (Resolver). */

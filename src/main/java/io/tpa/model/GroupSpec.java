@@ -18,7 +18,13 @@ public record GroupSpec(
         String compliance,
         Boolean synchronous,
         SshSpec ssh,
-        String failover) {
+        String failover,
+        BackupSpec backup) {
+
+    public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
+                     AccessSpec access, String compliance, Boolean synchronous, SshSpec ssh, String failover) {
+        this(name, platform, postgres, defaults, clusters, access, compliance, synchronous, ssh, failover, null);
+    }
 
     public GroupSpec {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);

@@ -76,6 +76,9 @@ public record GroupContext(
         Http http = GroupAccess.http(authority, secrets);
         Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve,
                 new HostReleases(platform, catalog));
+        if (deployment.backup() != null && deployment.backup().encrypted()) {
+            secrets.computeIfAbsent(SecretNames.BACKUP_CIPHER, name -> Passwords.generate() + Passwords.generate());
+        }
         HostReleases.requireOffered(loaded, deployment, catalog);
         HostReleases.requireSynchronousSupport(loaded, deployment, catalog);
         return new GroupContext(directory, loaded, spec, catalog, platform, previous, deployment, secrets, Map.copyOf(saved),
