@@ -60,16 +60,10 @@ public interface LineFormat {
         @Override
         public Optional<Parsed> parse(String line, ZoneId hostZone) {
             Matcher matcher = LINE.matcher(line);
-            if (!matcher.matches()) {
-                return Optional.empty();
-            }
-            try {
-                Instant time = LocalDateTime.parse(matcher.group(1), TIME).atZone(hostZone).toInstant()
-                        .plusMillis(Integer.parseInt(matcher.group(2)));
-                return Optional.of(new Parsed(time, matcher.group(3), matcher.group(4), null));
-            } catch (DateTimeParseException e) {
-                return Optional.empty();
-            }
+            return matcher.matches()
+                    ? localTime(matcher.group(1), TIME, hostZone).map(time -> new Parsed(time.plusMillis(Integer.parseInt(matcher.group(2))),
+                            matcher.group(3), matcher.group(4), null))
+                    : Optional.empty();
         }
     };
 
@@ -112,16 +106,20 @@ public interface LineFormat {
         @Override
         public Optional<Parsed> parse(String line, ZoneId hostZone) {
             Matcher matcher = LINE.matcher(line);
-            if (!matcher.matches()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(new Parsed(LocalDateTime.parse(matcher.group(1), TIME).atZone(hostZone).toInstant(), "INFO", line, null));
-            } catch (DateTimeParseException e) {
-                return Optional.empty();
-            }
+            return matcher.matches()
+                    ? localTime(matcher.group(1), TIME, hostZone).map(time -> new Parsed(time, "INFO", line, null))
+                    : Optional.empty();
         }
     };
+
+    /** A time written without a zone, in the host's. */
+    private static Optional<Instant> localTime(String text, DateTimeFormatter format, ZoneId hostZone) {
+        try {
+            return Optional.of(LocalDateTime.parse(text, format).atZone(hostZone).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
 
     private static Optional<ObjectNode> json(String line) {
         if (!line.startsWith("{")) {
