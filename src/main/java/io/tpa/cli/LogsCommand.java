@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "logs", mixinStandardHelpOptions = true, description = {
-        "Show the log lines of the group's services (PostgreSQL, Patroni, etcd) from every node, or one, in time order; "
+        "Show the log lines of the group's services (PostgreSQL, Patroni, etcd; pgbouncer and HAProxy with endpoints) from every node, or one, in time order; "
                 + "each line starts with its node and service, then its time in UTC.",
         "Exit code 1 when a node's logs could not be read (the others' lines are still shown). See docs/monitoring.md."})
 final class LogsCommand implements Callable<Integer> {
@@ -50,7 +50,6 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LogSource.selected(service);
         Logs.Query query = new Logs.Query(node, service, Since.parse(since, Instant.now()), Logs.grep(grep));
         if (follow) {
             Logs.follow(group.directory, query, line -> {

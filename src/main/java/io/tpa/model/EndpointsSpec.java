@@ -39,6 +39,18 @@ public record EndpointsSpec(
     public static final int POOLED_READ_ONLY_PORT = 5003;
     /** pgbouncer on every node, in front of the node's own PostgreSQL. */
     public static final int PGBOUNCER_PORT = 6432;
+    /** Every endpoint's port, by the name `tpa status` gives it, in that order. */
+    public static final java.util.Map<String, Integer> PORTS = ports();
+
+    private static java.util.Map<String, Integer> ports() {
+        java.util.LinkedHashMap<String, Integer> ports = new java.util.LinkedHashMap<>();
+        ports.put("rw", READ_WRITE_PORT);
+        ports.put("ro", READ_ONLY_PORT);
+        ports.put("rw_pooled", POOLED_READ_WRITE_PORT);
+        ports.put("ro_pooled", POOLED_READ_ONLY_PORT);
+        ports.put("pgbouncer", PGBOUNCER_PORT);
+        return java.util.Collections.unmodifiableMap(ports);
+    }
 
     private static final Pattern SIZE = Pattern.compile("\\s*([0-9]+)\\s*(B|kB|KB|MB|GB|TB)?\\s*");
 

@@ -59,9 +59,7 @@ final class HostPreparationPhase implements Phase {
         }
 
         String rules = HostPreparation.firewallRules(deployment, nodes, admins, state.context().spec().endpoints() == null ? List.of()
-                : List.of(io.tpa.model.EndpointsSpec.READ_WRITE_PORT, io.tpa.model.EndpointsSpec.READ_ONLY_PORT,
-                        io.tpa.model.EndpointsSpec.POOLED_READ_WRITE_PORT, io.tpa.model.EndpointsSpec.POOLED_READ_ONLY_PORT,
-                        io.tpa.model.EndpointsSpec.PGBOUNCER_PORT));
+                : List.copyOf(io.tpa.model.EndpointsSpec.PORTS.values()));
         if (!facts.nftables()) {
             state.note(where + ": the group's ports are not filtered, since nftables is missing there; install nftables and apply again");
         } else if (!rules.equals(facts.firewallFile()) || !facts.firewallLoaded()) {

@@ -104,9 +104,6 @@ public final class Logs {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (stop.getAsBoolean()) {
-                return;
-            }
         }
     }
 

@@ -6,7 +6,6 @@ import io.tpa.model.EndpointsSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,19 +22,9 @@ public record EndpointsStatus(Map<String, Integer> ports, List<NodeEndpoints> no
     public record NodeEndpoints(String name, String host, List<Integer> down) {
     }
 
-    public static Map<String, Integer> portsByEndpoint() {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("rw", EndpointsSpec.READ_WRITE_PORT);
-        ports.put("ro", EndpointsSpec.READ_ONLY_PORT);
-        ports.put("rw_pooled", EndpointsSpec.POOLED_READ_WRITE_PORT);
-        ports.put("ro_pooled", EndpointsSpec.POOLED_READ_ONLY_PORT);
-        ports.put("pgbouncer", EndpointsSpec.PGBOUNCER_PORT);
-        return ports;
-    }
-
     /** Every node's endpoints, each node tried at once. */
     static EndpointsStatus read(Deployment deployment) {
-        Map<String, Integer> ports = portsByEndpoint();
+        Map<String, Integer> ports = EndpointsSpec.PORTS;
         List<NodeEndpoints> nodes = deployment.nodes().parallelStream().map((DeployedNode node) ->
                 new NodeEndpoints(node.name(), node.address(), ports.values().stream().filter(port -> !accepts(node.address(), port)).toList()))
                 .toList();
