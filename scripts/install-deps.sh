@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what tpa needs on Debian 12 from Debian's own packages: a JDK to build and run tpa, and
-# the stack it deploys (PostgreSQL 15, Patroni, etcd, supervisor; pgbouncer and HAProxy for endpoints) as named in
+# the stack it deploys (PostgreSQL 15, Patroni, etcd, supervisor; pgbouncer and HAProxy for endpoints, pgBackRest for backups) as named in
 # src/main/resources/catalog/versions.yml (a test keeps the two lists in step), and pgbadger, which
 # `tpa report logs` runs on this machine.
 # Package scripts may neither start services nor create PostgreSQL's default cluster: tpa runs its own.
@@ -14,6 +14,7 @@ packages=(
   supervisor
   pgbouncer haproxy
   pgbadger
+  pgbackrest
 )
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi

@@ -191,6 +191,16 @@ public final class Patroni {
      */
     public static String config(Deployment deployment, DeployedNode node, Map<String, String> passwords,
                                 List<String> clientAddresses, Catalog catalog, boolean fromStagedData) {
+        return config(deployment, node, passwords, clientAddresses, catalog, fromStagedData, Map.of());
+    }
+
+    /**
+     * Patroni's configuration file for a node; with {@code fromStagedData} and {@code stagedRecovery}, for a node whose staged
+     * data {@code tpa restore} restored from a backup: its first start replays the source's archive with these recovery
+     * settings (restore_command, recovery target) instead of ending recovery at once, and promotes at the target.
+     */
+    public static String config(Deployment deployment, DeployedNode node, Map<String, String> passwords,
+                                List<String> clientAddresses, Catalog catalog, boolean fromStagedData, Map<String, String> stagedRecovery) {
         DeployedCluster cluster = deployment.cluster(node.cluster()).orElseThrow();
         NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
         Map<String, Object> root = new LinkedHashMap<>();
@@ -244,7 +254,7 @@ public final class Patroni {
             bootstrap.put(FORK_BOOTSTRAP, Map.of(
                     "command", "/bin/mv -T " + shellQuoted(layout.stagedDataDirectory()) + " " + shellQuoted(layout.dataDirectory()),
                     "no_params", true,
-                    "recovery_conf", Map.of("restore_command", "/bin/false")));
+                    "recovery_conf", stagedRecovery.isEmpty() ? Map.of("restore_command", "/bin/false") : stagedRecovery));
         }
         root.put("bootstrap", bootstrap);
 
@@ -256,6 +266,11 @@ public final class Patroni {
         parameters.put("ssl_key_file", tls + "/server.key");
         parameters.put("ssl_ca_file", tls + "/ca.crt");
         parameters.put("ssl_min_protocol_version", "TLSv1.2");
+        if (deployment.backup() != null) {
+            // Whichever node is primary archives every WAL segment to the group's pgBackRest repository.
+            parameters.putIfAbsent("archive_timeout", PgBackRest.ARCHIVE_TIMEOUT);
+            parameters.putAll(PgBackRest.archiveParameters(deployment, node));
+        }
 
         Map<String, Object> postgresql = new LinkedHashMap<>();
         postgresql.put("listen", node.address() + ":" + Deployment.POSTGRES_PORT);
@@ -273,6 +288,10 @@ public final class Patroni {
         postgresql.put("pg_hba", hba(deployment, clientAddresses));
         postgresql.put("create_replica_methods", List.of("basebackup"));
         postgresql.put("basebackup", List.of(Map.of("checkpoint", "fast")));
+        if (deployment.backup() != null) {
+            // A replica that streaming cannot serve any more catches up from the archive.
+            postgresql.put("recovery_conf", Map.of("restore_command", PgBackRest.restoreCommand(deployment, node)));
+        }
         if (fromStagedData) {
             postgresql.put("use_unix_socket", true);
             postgresql.put("use_unix_socket_repl", true);

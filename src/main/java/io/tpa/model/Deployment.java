@@ -28,7 +28,9 @@ public record Deployment(
         /** Patroni's timing profile: {@code standard} or {@code fast} (records written before it existed read as standard). */
         String failover,
         /** The config's compliance policy, {@code none} or {@code cis} (records written before it existed read as none). */
-        String compliance) {
+        String compliance,
+        /** Backups with pgBackRest ({@code backup:} in the config), the repository path decided; null when the group keeps none. */
+        BackupSpec backup) {
 
     public static final int FORMAT_VERSION = 1;
     public static final int POSTGRES_PORT = 5432;
@@ -45,6 +47,13 @@ public record Deployment(
     }
 
     public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
+                      List<String> extensions, List<DeployedCluster> clusters, AccessSpec access, boolean synchronous, String failover,
+                      String compliance) {
+        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, synchronous, failover,
+                compliance, null);
+    }
+
+    public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
                       List<String> extensions, List<DeployedCluster> clusters, AccessSpec access, boolean synchronous, String failover) {
         this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, synchronous, failover, null);
     }
@@ -57,7 +66,7 @@ public record Deployment(
     /** The same deployment with other clusters. */
     public Deployment withClusters(List<DeployedCluster> newClusters) {
         return new Deployment(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, newClusters, access,
-                synchronous, failover, compliance);
+                synchronous, failover, compliance, backup);
     }
 
     /** An asynchronous deployment (records written before {@code synchronous} existed read as asynchronous). */

@@ -20,7 +20,9 @@ public record GroupSpec(
         SshSpec ssh,
         String failover,
         /** HAProxy and pgbouncer on every node (null: none, the default). */
-        EndpointsSpec endpoints) {
+        EndpointsSpec endpoints,
+        /** Backups with pgBackRest (null: none, the default). */
+        BackupSpec backup) {
 
     public GroupSpec {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);

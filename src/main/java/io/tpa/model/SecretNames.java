@@ -6,6 +6,8 @@ public final class SecretNames {
     public static final String PATRONI_API = "patroni.api";
     /** The group CA's private key (PEM). */
     public static final String CA_KEY = "tls.ca_key";
+    /** The passphrase pgBackRest encrypts the group's backup repository with ({@code backup.encryption}). */
+    public static final String BACKUP_CIPHER = "backup.cipher_pass";
     /** The user Patroni's REST API knows. */
     public static final String PATRONI_API_USER = "tpa";
 

@@ -78,6 +78,9 @@ public record GroupContext(
         Catalog catalog = desired.catalog();
         Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve,
                 new HostReleases(platform, catalog));
+        if (deployment.backup() != null && deployment.backup().encrypted()) {
+            secrets.computeIfAbsent(SecretNames.BACKUP_CIPHER, name -> Passwords.generate() + Passwords.generate());
+        }
         HostReleases.requireOffered(desired.loaded(), deployment, catalog);
         HostReleases.requireSynchronousSupport(desired.loaded(), deployment, catalog);
         return new GroupContext(directory, desired, platform, deployment, secrets, Map.copyOf(saved), authority, http);

@@ -74,7 +74,21 @@ public final class Resolver {
         }
         return new Deployment(Deployment.FORMAT_VERSION, spec.name(), key, platform.name(),
                 platform.baseDirectory(key), postgresVersion, extensions, clusters, spec.access(),
-                Boolean.TRUE.equals(spec.synchronous()), spec.failover(), spec.compliance());
+                Boolean.TRUE.equals(spec.synchronous()), spec.failover(), spec.compliance(), backup(spec, platform.baseDirectory(key), key));
+    }
+
+    /** The config's backup settings with the repository's directory decided: by default beside the group's base directory. */
+    static io.tpa.model.BackupSpec backup(GroupSpec spec, String baseDirectory, String key) {
+        if (spec.backup() == null) {
+            return null;
+        }
+        io.tpa.model.BackupSpec backup = spec.backup().resolved();
+        if (backup.repository().path() != null) {
+            return backup;
+        }
+        java.nio.file.Path groups = java.nio.file.Path.of(baseDirectory).getParent();
+        java.nio.file.Path home = groups == null || groups.getParent() == null ? java.nio.file.Path.of("/var/lib/tpa") : groups.getParent();
+        return backup.withRepositoryPath(home.resolve("backup").resolve(key).toString());
     }
 
     /**

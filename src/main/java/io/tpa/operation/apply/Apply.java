@@ -34,6 +34,7 @@ public final class Apply {
                 new PreparePhase(),
                 new TlsPhase(false),
                 new SupervisorPhase(),
+                new BackupPhase.Configuration(),
                 // Before etcd's membership changes: a node's Patroni moves to its new etcd hosts while the old ones still run.
                 new PatroniConfigPhase(),
                 new EtcdPhase(),
@@ -47,6 +48,7 @@ public final class Apply {
                 new HealthPhase(),
                 new RolesPhase(),
                 new ExtensionsPhase(),
+                new BackupPhase.Stanza(),
                 new PoolerRolePhase(),
                 new EndpointsPhase(),
                 new RecordPhase());

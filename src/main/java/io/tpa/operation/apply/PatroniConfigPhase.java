@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tpa.component.NodeLayout;
 import io.tpa.component.Patroni;
 import io.tpa.component.PatroniApi;
+import io.tpa.component.PgBackRest;
 import io.tpa.host.FileOwner;
 import io.tpa.host.Host;
 import io.tpa.component.Postgres;
@@ -38,8 +39,10 @@ final class PatroniConfigPhase implements Phase {
             String path = layout.patroniConfig();
             // A node forked from another group (tpa fork) bootstraps from its staged data until that is in place.
             boolean fromStagedData = host.exists(layout.stagedDataDirectory()) && !host.exists(layout.dataDirectory() + "/PG_VERSION");
+            // A node restored from a backup (tpa restore) replays the source's archive up to the restore's target.
+            Map<String, String> stagedRecovery = fromStagedData ? PgBackRest.restoreSettings(host, layout).orElse(Map.of()) : Map.of();
             String wanted = Patroni.config(state.context().deployment(), node, state.context().secrets(),
-                    clients, state.context().catalog(), fromStagedData);
+                    clients, state.context().catalog(), fromStagedData, stagedRecovery);
             Optional<String> current = host.readFile(path);
             if (current.isPresent() && current.get().equals(wanted)) {
                 return null;

@@ -1,0 +1,147 @@
+package io.tpa.component;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.tpa.host.Command;
+import io.tpa.host.CommandResult;
+import io.tpa.host.Host;
+import io.tpa.model.BackupSpec;
+import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
+import io.tpa.model.Json;
+import io.tpa.model.Roles;
+import io.tpa.model.SecretNames;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * pgBackRest backs a group up: whichever node is primary pushes every WAL segment to the group's repository, replicas
+ * fetch from it when streaming falls behind, and backups and restores go through it. Every node has a configuration file
+ * of its own ({@link #configFile}); the group has one stanza, named after the group: its clusters share one system
+ * identifier (standby clusters replicate from the primary cluster), so one line of WAL and backups covers them all.
+ */
+public final class PgBackRest {
+    public static final String BINARY = "/usr/bin/pgbackrest";
+    public static final String CIPHER = "aes-256-cbc";
+    /** At most this long between archived segments of a quiet primary, so that a restore can reach recent times. */
+    public static final String ARCHIVE_TIMEOUT = "60s";
+
+    private PgBackRest() {
+    }
+
+    /** The group's stanza. */
+    public static String stanza(Deployment deployment) {
+        return deployment.group();
+    }
+
+    /** A node's pgBackRest configuration (it holds the repository's passphrase: mode 0600, the service user's). */
+    public static String configFile(Deployment deployment, DeployedNode node) {
+        return NodeLayout.of(deployment.baseDirectory(), node.name()).directory() + "/pgbackrest.conf";
+    }
+
+    /** The configuration file of a node: the repository, its retention and encryption, and the node's PostgreSQL. */
+    public static String config(Deployment deployment, DeployedNode node, Map<String, String> secrets) {
+        BackupSpec backup = deployment.backup();
+        NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
+        Map<String, String> global = new LinkedHashMap<>(repository(backup, secrets));
+        global.put("log-path", layout.logDirectory());
+        global.put("log-level-file", "info");
+        global.put("lock-path", layout.runDirectory() + "/pgbackrest");
+        global.put("start-fast", "y");
+        global.put("archive-timeout", "120");
+        Map<String, String> stanza = new LinkedHashMap<>();
+        stanza.put("pg1-path", layout.dataDirectory());
+        stanza.put("pg1-port", Integer.toString(Deployment.POSTGRES_PORT));
+        stanza.put("pg1-socket-path", layout.runDirectory());
+        stanza.put("pg1-user", Roles.SUPERUSER);
+        return "# Written by tpa from the group's tpa.yml; changes made here are overwritten.\n"
+                + section("global", global) + "\n" + section(stanza(deployment), stanza);
+    }
+
+    /** The repository options of a group: where, how many full backups, and its encryption. */
+    public static Map<String, String> repository(BackupSpec backup, Map<String, String> secrets) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("repo1-path", backup.repository().path());
+        options.put("repo1-retention-full", Integer.toString(backup.retention().full()));
+        if (backup.encrypted()) {
+            options.put("repo1-cipher-type", CIPHER);
+            options.put("repo1-cipher-pass", secrets.get(SecretNames.BACKUP_CIPHER));
+        }
+        return options;
+    }
+
+    /** An ini file's section. */
+    public static String section(String name, Map<String, String> options) {
+        StringBuilder text = new StringBuilder("[" + name + "]\n");
+        options.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        return text.toString();
+    }
+
+    /** PostgreSQL parameters that archive every WAL segment of the primary to the repository. */
+    public static Map<String, String> archiveParameters(Deployment deployment, DeployedNode node) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("archive_mode", "on");
+        parameters.put("archive_command", BINARY + " --config=" + configFile(deployment, node) + " --stanza=" + stanza(deployment)
+                + " archive-push %p");
+        return parameters;
+    }
+
+    /** The restore_command a replica uses to catch up from the archive when streaming cannot serve it. */
+    public static String restoreCommand(Deployment deployment, DeployedNode node) {
+        return BINARY + " --config=" + configFile(deployment, node) + " --stanza=" + stanza(deployment) + " archive-get %f \"%p\"";
+    }
+
+    /** The repository's file that exists once the stanza does. */
+    public static String stanzaMarker(BackupSpec backup, String stanza) {
+        return backup.repository().path() + "/archive/" + stanza + "/archive.info";
+    }
+
+    /** A pgBackRest command for a node, run as the service user, the superuser's password in its environment. */
+    public static Command command(Host host, Deployment deployment, DeployedNode node, String superuserPassword, Duration timeout,
+                                  String... arguments) {
+        List<String> argv = new ArrayList<>(List.of(BINARY, "--config=" + configFile(deployment, node), "--stanza=" + stanza(deployment)));
+        argv.addAll(List.of(arguments));
+        return new Command(argv, host.serviceUser(), Map.of("PGPASSWORD", superuserPassword), null, timeout);
+    }
+
+    /** Runs a pgBackRest command and throws, with pgBackRest's own error line, when it fails. */
+    public static CommandResult run(Host host, Command command) {
+        CommandResult result = host.run(command);
+        if (!result.ok()) {
+            String error = (result.stdout() + "\n" + result.stderr()).lines().filter(line -> line.contains("ERROR:")).findFirst()
+                    .orElse(result.lastErrorLine()).strip();
+            throw new ComponentException(host.name() + ": pgbackrest " + command.argv().get(command.argv().size() - 1) + " failed (exit "
+                    + result.exitCode() + "): " + error);
+        }
+        return result;
+    }
+
+    // What a restored node's first start needs (tpa restore stages them beside the restored data).
+
+    /** The pgBackRest configuration a restore reads the source's repository with (0600, removed once the group runs). */
+    public static String restoreConfigFile(NodeLayout layout) {
+        return layout.directory() + "/restore-pgbackrest.conf";
+    }
+
+    /** The recovery settings (restore_command, target) of a node restored from a backup, read by its first start. */
+    public static String restoreSettingsFile(NodeLayout layout) {
+        return layout.directory() + "/restore-recovery.json";
+    }
+
+    /** The recovery settings a restored node's bootstrap replays the source's archive with; empty when it was not restored. */
+    public static Optional<Map<String, String>> restoreSettings(Host host, NodeLayout layout) {
+        Optional<String> text = host.readFile(restoreSettingsFile(layout));
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.JSON.readValue(text.get(), new TypeReference<Map<String, String>>() { }));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.tpa.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Backups of a group with pgBackRest: where the repository is, how many full backups it keeps, when backups are due, and
+ * whether the repository is encrypted. Present in a config only when the group opts in ({@code backup:}).
+ *
+ * @param repository where pgBackRest keeps backups and archived WAL
+ * @param retention  how many backups the repository keeps
+ * @param schedule   when backups are due
+ * @param encryption true to encrypt the repository (aes-256-cbc, with a passphrase kept in the group's secrets)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BackupSpec(Repository repository, Retention retention, Schedule schedule, Boolean encryption) {
+    /** The repository types tpa supports, as the schema lists them. */
+    public static final java.util.List<String> REPOSITORY_TYPES = java.util.List.of("local");
+    public static final int RETENTION_FULL = 2;
+    public static final String SCHEDULE_FULL = "weekly";
+    public static final String SCHEDULE_DIFF = "daily";
+
+    /**
+     * @param type {@code local}: a directory on each node's server (on the local platform, one on this machine for every node)
+     * @param path the directory; without it, {@code /var/lib/tpa/backup/<group key>} (beside the group's base directory)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Repository(String type, String path) {
+    }
+
+    /** @param full how many full backups to keep (with the differential backups and WAL that depend on them) */
+    public record Retention(Integer full) {
+    }
+
+    /** @param full when a full backup is due; @param diff when a differential backup is due (hourly, daily, weekly or a cron line) */
+    public record Schedule(String full, String diff) {
+    }
+
+    /** Every default filled in; the repository path stays open when the config names none (the platform decides it). */
+    public BackupSpec resolved() {
+        Repository resolvedRepository = new Repository(repository == null || repository.type() == null ? "local" : repository.type(),
+                repository == null ? null : repository.path());
+        Retention resolvedRetention = new Retention(retention == null || retention.full() == null ? RETENTION_FULL : retention.full());
+        Schedule resolvedSchedule = new Schedule(schedule == null || schedule.full() == null ? SCHEDULE_FULL : schedule.full(),
+                schedule == null || schedule.diff() == null ? SCHEDULE_DIFF : schedule.diff());
+        return new BackupSpec(resolvedRepository, resolvedRetention, resolvedSchedule, encryption == null || encryption);
+    }
+
+    /** The same backup settings with the repository in this directory. */
+    public BackupSpec withRepositoryPath(String path) {
+        return new BackupSpec(new Repository(repository.type(), path), retention, schedule, encryption);
+    }
+
+    public boolean encrypted() {
+        return !Boolean.FALSE.equals(encryption);
+    }
+}

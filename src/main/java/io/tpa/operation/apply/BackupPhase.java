@@ -1,0 +1,98 @@
+package io.tpa.operation.apply;
+
+import io.tpa.component.PgBackRest;
+import io.tpa.host.FileOwner;
+import io.tpa.host.Host;
+import io.tpa.model.BackupSpec;
+import io.tpa.model.DeployedCluster;
+import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
+import io.tpa.model.Roles;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Backups with pgBackRest ({@code backup:} in the config): before Patroni's configuration names the archive command, every
+ * node has its pgBackRest configuration and every server the repository's directory ({@link Configuration}); once the
+ * primary runs, the group's stanza exists in the repository and archiving works ({@link Stanza}). Nothing without backups.
+ */
+final class BackupPhase {
+    static final String TITLE = "backup";
+
+    private BackupPhase() {
+    }
+
+    /** Every node's pgBackRest configuration is current, and the repository's directory exists on each server. */
+    static final class Configuration implements Phase {
+        @Override
+        public String title() {
+            return TITLE;
+        }
+
+        @Override
+        public List<Action> plan(ApplyState state) {
+            Deployment deployment = state.context().deployment();
+            BackupSpec backup = deployment.backup();
+            if (backup == null) {
+                return List.of();
+            }
+            List<Action> actions = new ArrayList<>();
+            String repository = backup.repository().path();
+            actions.addAll(ApplyState.each(List.copyOf(state.hosts().keySet()), host -> host.exists(repository) ? null
+                    : new Action(title(), host.name(), "create the backup repository " + repository + " (mode 0700)", false,
+                    () -> host.createDirectory(repository, FileOwner.directory(host.serviceUser())))));
+            actions.addAll(ApplyState.each(deployment.nodes(), node -> {
+                Host host = state.context().host(node);
+                String path = PgBackRest.configFile(deployment, node);
+                String wanted = PgBackRest.config(deployment, node, state.context().secrets());
+                Optional<String> current = host.readFile(path);
+                if (current.isPresent() && current.get().equals(wanted)) {
+                    return null;
+                }
+                return new Action(title(), node.name(), (current.isEmpty() ? "write" : "update") + " pgBackRest configuration", false,
+                        () -> host.writeFile(path, wanted, FileOwner.privateTo(host.serviceUser())));
+            }));
+            return actions;
+        }
+    }
+
+    /**
+     * The group's stanza exists in the repository the primary archives to, and a WAL segment it switches to reaches it
+     * ({@code pgbackrest check}). On the ssh platform each server has a repository of its own: the one of the server that
+     * runs the primary now.
+     */
+    static final class Stanza implements Phase {
+        static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+        @Override
+        public String title() {
+            return TITLE;
+        }
+
+        @Override
+        public List<Action> plan(ApplyState state) {
+            Deployment deployment = state.context().deployment();
+            BackupSpec backup = deployment.backup();
+            if (backup == null) {
+                return List.of();
+            }
+            DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
+                    .orElse(deployment.clusters().get(0));
+            Optional<DeployedNode> leader = state.dryRun() ? Optional.of(cluster.primaryNode()) : state.health().leader(cluster);
+            DeployedNode primary = leader.orElse(cluster.primaryNode());
+            Host host = state.context().host(primary);
+            String stanza = PgBackRest.stanza(deployment);
+            if (host.exists(PgBackRest.stanzaMarker(backup, stanza))) {
+                return List.of();
+            }
+            String password = state.context().secrets().get(Roles.SUPERUSER);
+            return List.of(new Action(title(), primary.name(), "create stanza " + stanza + " in " + backup.repository().path()
+                    + " and check that WAL reaches it", false, () -> {
+                PgBackRest.run(host, PgBackRest.command(host, deployment, primary, password, TIMEOUT, "stanza-create"));
+                PgBackRest.run(host, PgBackRest.command(host, deployment, primary, password, TIMEOUT, "check"));
+            }));
+        }
+    }
+}
