@@ -43,6 +43,14 @@ public final class PgBackRest {
         return NodeLayout.of(deployment.baseDirectory(), node.name()).directory() + "/pgbackrest.conf";
     }
 
+    /**
+     * Where pgBackRest keeps its locks: one directory for the group on each server, so that two backups of the group never
+     * run at once on the local platform, whichever node's configuration each one reads.
+     */
+    public static String lockDirectory(Deployment deployment) {
+        return deployment.baseDirectory() + "/pgbackrest-lock";
+    }
+
     /** The configuration file of a node: the repository, its retention and encryption, and the node's PostgreSQL. */
     public static String config(Deployment deployment, DeployedNode node, Map<String, String> secrets) {
         BackupSpec backup = deployment.backup();
@@ -50,7 +58,7 @@ public final class PgBackRest {
         Map<String, String> global = new LinkedHashMap<>(repository(backup, secrets));
         global.put("log-path", layout.logDirectory());
         global.put("log-level-file", "info");
-        global.put("lock-path", layout.runDirectory() + "/pgbackrest");
+        global.put("lock-path", lockDirectory(deployment));
         global.put("start-fast", "y");
         global.put("archive-timeout", "120");
         Map<String, String> stanza = new LinkedHashMap<>();
@@ -92,7 +100,7 @@ public final class PgBackRest {
 
     /** The restore_command a replica uses to catch up from the archive when streaming cannot serve it. */
     public static String restoreCommand(Deployment deployment, DeployedNode node) {
-        return BINARY + " --config=" + configFile(deployment, node) + " --stanza=" + stanza(deployment) + " archive-get %f \"%p\"";
+        return archiveGetCommand(configFile(deployment, node), stanza(deployment));
     }
 
     /** The repository's file that exists once the stanza does. */
@@ -125,6 +133,24 @@ public final class PgBackRest {
     /** The pgBackRest configuration a restore reads the source's repository with (0600, removed once the group runs). */
     public static String restoreConfigFile(NodeLayout layout) {
         return layout.directory() + "/restore-pgbackrest.conf";
+    }
+
+    /**
+     * The configuration a restored node reads another group's repository with: that group's repository and passphrase, and
+     * the node's own data directory (where {@code archive-get} puts the WAL it fetches).
+     */
+    public static String restoreConfig(BackupSpec sourceBackup, Map<String, String> sourceSecrets, String sourceStanza, NodeLayout target) {
+        Map<String, String> global = new LinkedHashMap<>(repository(sourceBackup, sourceSecrets));
+        global.put("log-path", target.directory());
+        global.put("log-level-file", "warn");
+        global.put("lock-path", target.directory() + "/restore-lock");
+        return "# Written by tpa restore: the source group's repository, until the restored group runs.\n" + section("global", global)
+                + "\n" + section(sourceStanza, Map.of("pg1-path", target.dataDirectory()));
+    }
+
+    /** The restore_command that fetches WAL from the repository a configuration file names. */
+    public static String archiveGetCommand(String configFile, String stanza) {
+        return BINARY + " --config=" + configFile + " --stanza=" + stanza + " archive-get %f \"%p\"";
     }
 
     /** The recovery settings (restore_command, target) of a node restored from a backup, read by its first start. */

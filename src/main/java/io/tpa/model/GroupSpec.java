@@ -30,7 +30,7 @@ public record GroupSpec(
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
                      AccessSpec access, String compliance, Boolean synchronous, SshSpec ssh, String failover) {
-        this(name, platform, postgres, defaults, clusters, access, compliance, synchronous, ssh, failover, null);
+        this(name, platform, postgres, defaults, clusters, access, compliance, synchronous, ssh, failover, null, null);
     }
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters) {

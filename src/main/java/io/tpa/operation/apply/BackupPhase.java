@@ -43,6 +43,10 @@ final class BackupPhase {
             actions.addAll(ApplyState.each(List.copyOf(state.hosts().keySet()), host -> host.exists(repository) ? null
                     : new Action(title(), host.name(), "create the backup repository " + repository + " (mode 0700)", false,
                     () -> host.createDirectory(repository, FileOwner.directory(host.serviceUser())))));
+            String locks = PgBackRest.lockDirectory(deployment);
+            actions.addAll(ApplyState.each(List.copyOf(state.hosts().keySet()), host -> host.exists(locks) ? null
+                    : new Action(title(), host.name(), "create pgBackRest's lock directory " + locks, false,
+                    () -> host.createDirectory(locks, FileOwner.directory(host.serviceUser())))));
             actions.addAll(ApplyState.each(deployment.nodes(), node -> {
                 Host host = state.context().host(node);
                 String path = PgBackRest.configFile(deployment, node);

@@ -27,6 +27,7 @@ import io.tpa.operation.apply.Action;
 import io.tpa.operation.apply.Apply;
 import io.tpa.operation.apply.ApplyListener;
 import io.tpa.operation.apply.ApplyResult;
+import io.tpa.operation.apply.OperationProgress;
 import io.tpa.operation.apply.Plan;
 import io.tpa.operation.apply.Steps;
 import io.tpa.wait.Wait;
@@ -34,6 +35,7 @@ import io.tpa.workspace.ConfigEditor;
 import io.tpa.workspace.GroupDirectory;
 import io.tpa.workspace.GroupHistory;
 import io.tpa.workspace.GroupLock;
+import io.tpa.workspace.ResumeMarker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -93,7 +95,7 @@ public final class Fork {
 
     public static Result run(Path source, String node, Path into, String name, boolean dryRun, ApplyListener listener) {
         long start = System.nanoTime();
-        Progress progress = new Progress(listener, start);
+        OperationProgress progress = new OperationProgress(listener, start);
         GroupDirectory sourceGroup = new GroupDirectory(source);
         GroupDirectory newGroup = new GroupDirectory(into);
         Path sourcePath = sourceGroup.path();
@@ -104,8 +106,8 @@ public final class Fork {
         }
         Deployment deployment = GroupAccess.applied(source);
         LoadedSpec sourceSpec = sourceGroup.load();
-        Optional<Path> existingConfig = configFile(newPath);
-        Optional<Marker> marker = readMarker(newPath);
+        Optional<Path> existingConfig = ResumeMarker.configFile(newPath);
+        Optional<Marker> marker = ResumeMarker.read(newPath, MARKER, Marker.class);
         boolean resuming = existingConfig.isPresent()
                 && marker.map(m -> m.source().equals(sourcePath.toString()) && m.node().equals(node)).orElse(false);
         if (existingConfig.isPresent() && !resuming) {
@@ -198,11 +200,11 @@ public final class Fork {
                 String message = "tpa fork: from " + sourcePath + " at " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
                 Steps.runInOrder(List.of(List.of(new Action(PHASE, group, "create " + newPath + " (" + configName + ", history)", false, () -> {
                     try (GroupLock ignored = newGroup.lock("fork")) {
-                        if (configFile(newPath).isPresent()) {
-                            throw new UserError("--into " + into + ": " + configFile(newPath).get() + " appeared meanwhile; fork into a new or empty directory");
+                        if (ResumeMarker.configFile(newPath).isPresent()) {
+                            throw new UserError("--into " + into + ": " + ResumeMarker.configFile(newPath).get() + " appeared meanwhile; fork into a new or empty directory");
                         }
                         // The marker first: once the config exists, running the fork again resumes instead of refusing the directory.
-                        writeMarker(newPath, new Marker(sourcePath.toString(), node, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+                        ResumeMarker.write(newPath, MARKER, new Marker(sourcePath.toString(), node, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
                         config.saveAs(newPath.resolve(configName));
                         newGroup.ensureGitignore();
                         if (new GroupHistory(newPath).commit(message)) {
@@ -254,7 +256,7 @@ public final class Fork {
             }
             Long timeline = GroupAccess.open(newPath).health().member(node).map(MemberStatus::timeline).orElse(null);
             return new Result(sourcePath.toString(), deployment.group(), node, newPath.toString(), group, false, List.of(), null, timeline,
-                    seconds(start), progress.finished.get(), commits);
+                    seconds(start), progress.finished(), commits);
         } catch (UserError e) {
             throw new UserError(e.exitCode(), e.getMessage().replace("run `tpa apply` again", again).replace("run `tpa fork` again", again), e);
         }
@@ -355,68 +357,6 @@ public final class Fork {
         return spec.spec().allNodes().stream().map(NodeSpec::name).anyMatch(node::equals);
     }
 
-    private static Optional<Path> configFile(Path directory) {
-        return SpecLoader.FILE_NAMES.stream().map(directory::resolve).filter(Files::exists).findFirst();
-    }
-
-    static Optional<Marker> readMarker(Path directory) {
-        Path file = directory.resolve(MARKER);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Json.JSON.readValue(file.toFile(), Marker.class));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static void writeMarker(Path directory, Marker marker) {
-        Path file = directory.resolve(MARKER);
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, Json.write(marker));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
-    /** Passes progress on, every line timed from the start of the fork across the steps and applies it runs; counts the steps done. */
-    private static final class Progress implements ApplyListener {
-        private final ApplyListener listener;
-        private final long start;
-        private final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
-
-        Progress(ApplyListener listener, long start) {
-            this.listener = listener;
-            this.start = start;
-        }
-
-        private Duration now() {
-            return Duration.ofNanos(System.nanoTime() - start);
-        }
-
-        @Override
-        public void started(Action action, Duration sinceStart) {
-            listener.started(action, now());
-        }
-
-        @Override
-        public void finished(Action action, Duration took, Duration sinceStart) {
-            finished.incrementAndGet();
-            listener.finished(action, took, now());
-        }
-
-        @Override
-        public void failed(Action action, String error, Duration sinceStart) {
-            listener.failed(action, error, now());
-        }
-
-        @Override
-        public void note(String message, Duration sinceStart) {
-            listener.note(message, now());
-        }
-    }
 
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
