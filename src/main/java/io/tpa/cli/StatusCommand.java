@@ -44,8 +44,20 @@ final class StatusCommand implements Callable<Integer> {
                             + "; see its logs (haproxy.log, pgbouncer.log), then `tpa apply`");
                 }
             }
+            if (status.backups() != null) {
+                io.tpa.operation.status.BackupStatus backups = status.backups();
+                System.out.println("Backups in " + backups.repository() + ": " + (backups.newest() == null ? "none yet (take one with `tpa backup "
+                        + group.directory + "`)" : backups.backups() + ", newest " + backups.newest() + " (" + backups.newestType() + ", "
+                        + age(backups.newestAgeSeconds()) + " ago)") + "; archiving " + (backups.archiving() == null ? "works"
+                        : "FAILS: " + backups.archiving()));
+            }
             status.warnings().forEach(warning -> System.out.println("Warning: " + warning));
         }
         return status.healthy() ? 0 : 1;
+    }
+
+    static String age(long seconds) {
+        return seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds < 172800 ? seconds / 3600 + " h"
+                : seconds / 86400 + " days";
     }
 }

@@ -1,6 +1,10 @@
 package io.tpa.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.tpa.host.Command;
 import io.tpa.host.CommandResult;
 import io.tpa.host.Host;
@@ -26,6 +30,7 @@ import java.util.Optional;
  * @param walMin      the oldest archived WAL segment (null when none)
  * @param walMax      the newest archived WAL segment (null when none)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record BackupRepository(String stanza, int statusCode, String status, boolean backupRunning, List<BackupSet> backups,
                                String walMin, String walMax) {
 
@@ -44,7 +49,9 @@ public record BackupRepository(String stanza, int statusCode, String status, boo
      * @param lsnStart           the WAL position it began at
      * @param lsnStop            the WAL position it is consistent at: the earliest a restore from it can reach
      */
-    public record BackupSet(String label, String type, String prior, Instant start, Instant stop, long databaseBytes,
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record BackupSet(String label, String type, String prior, @JsonSerialize(using = ToStringSerializer.class) Instant start,
+                            @JsonSerialize(using = ToStringSerializer.class) Instant stop, long databaseBytes,
                             long repositoryBytes, String walStart, String walStop, String lsnStart, String lsnStop) {
     }
 

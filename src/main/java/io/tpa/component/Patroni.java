@@ -286,7 +286,14 @@ public final class Patroni {
                 "rewind", withAll(Map.of("username", Roles.REWIND, "password", passwords.get(Roles.REWIND)), verify)));
         postgresql.put("parameters", parameters);
         postgresql.put("pg_hba", hba(deployment, clientAddresses));
-        postgresql.put("create_replica_methods", List.of("basebackup"));
+        if (deployment.backup() != null) {
+            // A new replica is restored from the newest backup when the repository holds one (so a big database is not
+            // copied from the primary), then catches up from the archive and streams; else it copies the primary.
+            postgresql.put("create_replica_methods", List.of(PgBackRest.REPLICA_METHOD, "basebackup"));
+            postgresql.put(PgBackRest.REPLICA_METHOD, Map.of("command", PgBackRest.replicaCommand(deployment, node), "no_params", true));
+        } else {
+            postgresql.put("create_replica_methods", List.of("basebackup"));
+        }
         postgresql.put("basebackup", List.of(Map.of("checkpoint", "fast")));
         if (deployment.backup() != null) {
             // A replica that streaming cannot serve any more catches up from the archive.

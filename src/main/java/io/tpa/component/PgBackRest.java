@@ -98,6 +98,20 @@ public final class PgBackRest {
         return parameters;
     }
 
+    /** The name of Patroni's replica creation method that restores the newest backup. */
+    public static final String REPLICA_METHOD = "pgbackrest";
+
+    /**
+     * The command Patroni runs to create a replica from the newest backup: into the node's (empty) data directory, with no
+     * recovery settings of pgBackRest's own, since Patroni writes the replica's. It fails while the repository holds no
+     * backup, and Patroni then copies the primary instead.
+     */
+    public static String replicaCommand(Deployment deployment, DeployedNode node) {
+        String data = NodeLayout.of(deployment.baseDirectory(), node.name()).dataDirectory();
+        return "/bin/sh -c '/bin/mkdir -p -m 0700 " + data + " && exec " + BINARY + " --config=" + configFile(deployment, node) + " --stanza="
+                + stanza(deployment) + " --type=preserve --log-level-console=warn restore'";
+    }
+
     /** The restore_command a replica uses to catch up from the archive when streaming cannot serve it. */
     public static String restoreCommand(Deployment deployment, DeployedNode node) {
         return archiveGetCommand(configFile(deployment, node), stanza(deployment));

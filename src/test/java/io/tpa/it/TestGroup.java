@@ -155,7 +155,7 @@ final class TestGroup implements AutoCloseable {
             return;
         }
         String base = deployment().baseDirectory();
-        Tpa.Result result = tpa("destroy", "--yes");
+        Tpa.Result result = tpa("destroy", "--yes", "--delete-backups");
         if (result.exitCode() != 0) {
             Tpa.exec(List.of("pkill", "-KILL", "-f", "--", base + "/"), 30);
             throw new AssertionError("destroy failed (processes killed by hand):\n" + result.output());

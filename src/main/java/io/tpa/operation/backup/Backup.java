@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -133,10 +134,10 @@ public final class Backup {
             try {
                 return running.get(2, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                Optional<double[]> progress = progress(host, log);
-                if (progress.isPresent() && progress.get()[0] >= reported + 10) {
-                    reported = Math.floor(progress.get()[0] / 10) * 10;
-                    listener.note(String.format("backup %.0f%% copied", progress.get()[0]), elapsed(start));
+                OptionalDouble progress = progress(host, log);
+                if (progress.isPresent() && progress.getAsDouble() >= reported + 10) {
+                    reported = Math.floor(progress.getAsDouble() / 10) * 10;
+                    listener.note(String.format(java.util.Locale.ROOT, "backup %.0f%% copied", progress.getAsDouble()), elapsed(start));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -148,18 +149,18 @@ public final class Backup {
     }
 
     /** The share of the files copied so far, as the last line of the backup's detail log says. */
-    private static Optional<double[]> progress(Host host, String log) {
+    private static OptionalDouble progress(Host host, String log) {
         CommandResult tail = host.run(Command.of("tail", "-c", "4096", log).as(host.serviceUser()));
         return parseProgress(tail.ok() ? tail.stdout() : "");
     }
 
-    static Optional<double[]> parseProgress(String logTail) {
+    static OptionalDouble parseProgress(String logTail) {
         Matcher matcher = PROGRESS.matcher(logTail);
         Double last = null;
         while (matcher.find()) {
             last = Double.parseDouble(matcher.group(2));
         }
-        return last == null ? Optional.empty() : Optional.of(new double[] {last});
+        return last == null ? OptionalDouble.empty() : OptionalDouble.of(last);
     }
 
     private static Duration elapsed(long start) {

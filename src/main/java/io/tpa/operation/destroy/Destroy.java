@@ -28,18 +28,29 @@ public final class Destroy {
     private Destroy() {
     }
 
-    /** What destroy removes. */
-    public record Removal(String group, String baseDirectory, List<String> services, Map<String, String> addresses) {
+    /**
+     * What destroy removes.
+     *
+     * @param backups        the group's backup repository (null when it keeps none)
+     * @param backupsDeleted true when the repository goes too ({@code --delete-backups}); otherwise it stays
+     */
+    public record Removal(String group, String baseDirectory, List<String> services, Map<String, String> addresses, String backups,
+                          boolean backupsDeleted) {
     }
 
     public static Removal describe(Path directory) {
+        return describe(directory, false);
+    }
+
+    public static Removal describe(Path directory, boolean deleteBackups) {
         Deployment deployment = target(directory);
         Map<String, String> addresses = new LinkedHashMap<>();
         deployment.nodes().forEach(n -> addresses.put(n.name(), n.address()));
         List<String> services = deployment.nodes().stream()
                 .flatMap(n -> n.etcdMember() ? List.of("etcd-" + n.name(), "patroni-" + n.name()).stream() : List.of("patroni-" + n.name()).stream())
                 .toList();
-        return new Removal(deployment.group(), deployment.baseDirectory(), services, addresses);
+        String backups = deployment.backup() == null ? null : deployment.backup().repository().path();
+        return new Removal(deployment.group(), deployment.baseDirectory(), services, addresses, backups, deleteBackups && backups != null);
     }
 
     /**
@@ -62,10 +73,11 @@ public final class Destroy {
         return resolved;
     }
 
-    public static Removal run(Path directory) {
+    /** Removes the group; its backup repository only with {@code deleteBackups}. */
+    public static Removal run(Path directory, boolean deleteBackups) {
         GroupDirectory group = new GroupDirectory(directory);
         try (GroupLock ignored = group.lock("destroy")) {
-            Removal removal = describe(directory);
+            Removal removal = describe(directory, deleteBackups);
             Deployment deployment = target(directory);
             Platform platform = Platforms.forDeployment(directory, deployment);
             Map<String, Host> hosts = new LinkedHashMap<>();
@@ -83,6 +95,9 @@ public final class Destroy {
                 Wait.until("for every process of " + deployment.group() + " to end", Duration.ofSeconds(30),
                         () -> !host.run(Command.of("pgrep", "-f", "--", pattern)).ok());
                 host.remove(deployment.baseDirectory());
+                if (removal.backupsDeleted()) {
+                    host.remove(removal.backups());
+                }
                 if (deployment.platform().equals("ssh")) {
                     HostPreparation.removeFirewall(host, deployment.key());
                 }

@@ -270,7 +270,7 @@ public final class Restore {
         String password = access.secrets().get(Roles.SUPERUSER);
         String[] position = Postgres.query(host, deployment, primary, password,
                 "SELECT txid_current(), pg_current_wal_lsn()").get(0).split("\\|");
-        if (target.lsn() != null && RestoreTarget.position(target.lsn()) > RestoreTarget.position(position[1])) {
+        if (target.lsn() != null && RestoreTarget.compare(target.lsn(), position[1]) > 0) {
             throw new UserError("--lsn " + target.lsn() + ": after the newest WAL of group " + deployment.group() + " (" + position[1]
                     + "); choose a position up to it, or use --latest");
         }

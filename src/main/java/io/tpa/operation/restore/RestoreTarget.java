@@ -51,10 +51,15 @@ public record RestoreTarget(Instant time, String lsn) {
         return time != null ? "time " + time : lsn != null ? "LSN " + lsn : "the end of the archived WAL";
     }
 
-    /** A WAL position as a number, for comparing. */
+    /** A WAL position as a number (unsigned: compare with {@link #compare}). */
     public static long position(String lsn) {
         String[] parts = lsn.split("/");
         return (Long.parseLong(parts[0], 16) << 32) + Long.parseLong(parts[1], 16);
+    }
+
+    /** Compares two WAL positions, as PostgreSQL orders them. */
+    public static int compare(String first, String second) {
+        return Long.compareUnsigned(position(first), position(second));
     }
 
     /**
@@ -67,7 +72,7 @@ public record RestoreTarget(Instant time, String lsn) {
         }
         Optional<BackupSet> chosen = Optional.empty();
         for (BackupSet backup : backups) {
-            if (time != null ? !backup.stop().isAfter(time.minusSeconds(1)) : lsn == null || position(backup.lsnStop()) <= position(lsn)) {
+            if (time != null ? !backup.stop().isAfter(time.minusSeconds(1)) : lsn == null || compare(backup.lsnStop(), lsn) <= 0) {
                 chosen = Optional.of(backup);
             }
         }

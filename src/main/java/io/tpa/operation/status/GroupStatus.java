@@ -8,10 +8,13 @@ import java.util.List;
 public record GroupStatus(String name, List<ClusterStatus> clusters, List<String> warnings,
                           /** With {@code endpoints:} in the config; null without. */
                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                          EndpointsStatus endpoints) {
+                          EndpointsStatus endpoints,
+                          /** With {@code backup:} in the config; null without. */
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          BackupStatus backups) {
 
     public GroupStatus(String name, List<ClusterStatus> clusters, List<String> warnings) {
-        this(name, clusters, warnings, null);
+        this(name, clusters, warnings, null, null);
     }
 
     public record ClusterStatus(String name, String location, List<NodeStatus> nodes) {

@@ -46,7 +46,7 @@ public final class Status {
         }
         boolean endpoints = access.directory().load().spec().endpoints() != null;
         return new GroupStatus(deployment.group(), clusters, certificateWarnings(deployment, access.platform()),
-                endpoints ? EndpointsStatus.read(deployment) : null);
+                endpoints ? EndpointsStatus.read(deployment) : null, deployment.backup() != null ? BackupStatus.read(access, health) : null);
     }
 
     /** A warning for each node whose certificate expires within 30 days (or cannot be read). */
