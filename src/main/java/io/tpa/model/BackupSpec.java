@@ -45,6 +45,17 @@ public record BackupSpec(Repository repository, Retention retention, Schedule sc
         return new BackupSpec(resolvedRepository, resolvedRetention, resolvedSchedule, encryption == null || encryption);
     }
 
+    /** A schedule as a five-field cron line in UTC; null for {@code off}. */
+    public static String cron(String schedule) {
+        return switch (schedule) {
+            case "off" -> null;
+            case "hourly" -> "0 * * * *";
+            case "daily" -> "0 1 * * *";
+            case "weekly" -> "0 1 * * 0";
+            default -> schedule;
+        };
+    }
+
     /** The same backup settings with the repository in this directory. */
     public BackupSpec withRepositoryPath(String path) {
         return new BackupSpec(new Repository(repository.type(), path), retention, schedule, encryption);

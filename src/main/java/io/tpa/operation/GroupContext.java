@@ -78,6 +78,12 @@ public record GroupContext(
         Catalog catalog = desired.catalog();
         Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve,
                 new HostReleases(platform, catalog));
+        if (deployment.backup() != null && !deployment.platform().equals("local")) {
+            // A repository on each server's own disk would split the archive whenever the primary moves to another server.
+            throw new UserError(desired.loaded().where("backup") + ": backups need a repository every node reaches, and the only "
+                    + "repository type so far (local) is one directory that the local platform's nodes share; on the " + deployment.platform()
+                    + " platform remove the backup section (a backup server repository is not built yet; see docs/backup.md)");
+        }
         if (deployment.backup() != null && deployment.backup().encrypted()) {
             secrets.computeIfAbsent(SecretNames.BACKUP_CIPHER, name -> Passwords.generate() + Passwords.generate());
         }

@@ -38,6 +38,7 @@ public final class Apply {
                 // Before etcd's membership changes: a node's Patroni moves to its new etcd hosts while the old ones still run.
                 new PatroniConfigPhase(),
                 new EtcdPhase(),
+                new PatroniConfigPhase.AfterEtcd(),
                 new RemoveNodesPhase(),
                 new StandbyClustersPhase(),
                 PatroniStartPhase.primaries(),
@@ -49,6 +50,7 @@ public final class Apply {
                 new RolesPhase(),
                 new ExtensionsPhase(),
                 new BackupPhase.Stanza(),
+                new BackupPhase.Schedule(),
                 new PoolerRolePhase(),
                 new EndpointsPhase(),
                 new RecordPhase());

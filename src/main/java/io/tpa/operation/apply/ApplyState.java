@@ -28,6 +28,8 @@ public final class ApplyState {
     private final Map<String, String> restarts = new ConcurrentHashMap<>();
     /** Nodes that started (or restarted) Patroni in this apply. */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
+    /** Nodes whose Patroni starts again after the etcd phase, when its new etcd hosts run (see PatroniConfigPhase). */
+    private final Set<String> patroniAfterEtcd = ConcurrentHashMap.newKeySet();
 
     private Optional<PostgresSettings> settings;
     /** What the phases want the user to know but cannot change (a read-only /proc/sys, an unsynchronized clock), in order. */
@@ -167,6 +169,15 @@ public final class ApplyState {
 
     public Map<String, String> restarts() {
         return restarts;
+    }
+
+    /** This node's Patroni starts again once the etcd phase has started its new etcd hosts. */
+    void restartPatroniAfterEtcd(DeployedNode node) {
+        patroniAfterEtcd.add(node.name());
+    }
+
+    boolean restartsPatroniAfterEtcd(DeployedNode node) {
+        return patroniAfterEtcd.contains(node.name());
     }
 
     public void markStarted(DeployedNode node) {

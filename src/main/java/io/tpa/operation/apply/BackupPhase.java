@@ -1,6 +1,10 @@
 package io.tpa.operation.apply;
 
+import io.tpa.component.BackupScheduler;
 import io.tpa.component.PgBackRest;
+import io.tpa.host.ServiceDefinition;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.tpa.host.FileOwner;
 import io.tpa.host.Host;
 import io.tpa.model.BackupSpec;
@@ -96,6 +100,62 @@ final class BackupPhase {
                     + " and check that WAL reaches it", false, () -> {
                 PgBackRest.run(host, PgBackRest.command(host, deployment, primary, password, TIMEOUT, "stanza-create"));
                 PgBackRest.run(host, PgBackRest.command(host, deployment, primary, password, TIMEOUT, "check"));
+            }));
+        }
+    }
+
+    /**
+     * The group's backup scheduler runs with the config's schedule ({@link BackupScheduler}) on the server of the primary
+     * cluster's first node; without backups, or with both schedules off, it is stopped and its files are gone.
+     */
+    static final class Schedule implements Phase {
+        @Override
+        public String title() {
+            return TITLE;
+        }
+
+        @Override
+        public List<Action> plan(ApplyState state) {
+            Deployment deployment = state.context().deployment();
+            DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
+                    .orElse(deployment.clusters().get(0));
+            DeployedNode node = cluster.nodes().get(0);
+            Host host = state.context().host(node);
+            String directory = BackupScheduler.directory(deployment);
+            if (!BackupScheduler.scheduled(deployment.backup())) {
+                if (state.serviceState(node, BackupScheduler.SERVICE) == null && !host.exists(directory)) {
+                    return List.of();
+                }
+                return List.of(new Action(title(), node.name(), "stop and remove the backup scheduler (no backup schedule in the config)", false,
+                        () -> {
+                            state.services(node).remove(BackupScheduler.SERVICE);
+                            host.remove(directory);
+                        }));
+            }
+            String user = host.serviceUser();
+            Map<String, String> secrets = state.context().secrets();
+            Map<String, String> files = new LinkedHashMap<>();
+            files.put(BackupScheduler.scriptFile(deployment), BackupScheduler.script());
+            files.put(BackupScheduler.settingsFile(deployment), BackupScheduler.settings(deployment));
+            files.put(BackupScheduler.pgbackrestConfigFile(deployment), BackupScheduler.pgbackrestConfig(deployment, secrets));
+            files.put(BackupScheduler.passwordFile(deployment), BackupScheduler.passwordFileContent(secrets.get(Roles.SUPERUSER)));
+            List<String> changed = files.keySet().stream().filter(path -> !host.readFile(path).map(files.get(path)::equals).orElse(false)).toList();
+            ServiceDefinition definition = BackupScheduler.service(deployment, user);
+            boolean running = state.isRunning(node, BackupScheduler.SERVICE);
+            if (changed.isEmpty() && running && state.services(node).isDefinedAs(definition)) {
+                return List.of();
+            }
+            BackupSpec.Schedule schedule = deployment.backup().schedule();
+            return List.of(new Action(title(), node.name(), (running ? "restart" : "start") + " the backup scheduler (full: " + schedule.full()
+                    + ", diff: " + schedule.diff() + ")", false, () -> {
+                host.createDirectory(directory, FileOwner.directory(user));
+                for (String path : changed) {
+                    host.writeFile(path, files.get(path), FileOwner.privateTo(user));
+                }
+                if (running) {
+                    state.services(node).stop(BackupScheduler.SERVICE);
+                }
+                state.services(node).apply(List.of(definition));
             }));
         }
     }

@@ -9,6 +9,7 @@ import io.tpa.host.FileOwner;
 import io.tpa.host.Host;
 import io.tpa.component.Postgres;
 import io.tpa.model.DeployedNode;
+import io.tpa.model.Deployment;
 import io.tpa.model.Roles;
 import io.tpa.wait.Wait;
 import java.time.Duration;
@@ -28,6 +29,22 @@ final class PatroniConfigPhase implements Phase {
     @Override
     public String title() {
         return "patroni configuration";
+    }
+
+    /** After the etcd phase: the Patroni of each node whose new etcd hosts did not run before starts again with them. */
+    static final class AfterEtcd implements Phase {
+        @Override
+        public String title() {
+            return "patroni configuration";
+        }
+
+        @Override
+        public List<Action> plan(ApplyState state) {
+            return state.context().deployment().nodes().stream().filter(state::restartsPatroniAfterEtcd)
+                    .map(node -> new Action(title(), node.name(), "start Patroni again (new etcd hosts, running now)", false,
+                            () -> restartPatroni(state, node)))
+                    .toList();
+        }
     }
 
     @Override
@@ -62,8 +79,16 @@ final class PatroniConfigPhase implements Phase {
             }
             boolean waitForPostgres = postgresChanged;
             // Patroni reads its etcd hosts only when it starts: a new list needs a new Patroni (PostgreSQL keeps running).
-            boolean newEtcdHosts = reload && !etcdHosts(current.get()).equals(etcdHosts(wanted));
-            String said = newEtcdHosts ? description.replace(" and reload", " and start Patroni again (new etcd hosts)") : description;
+            boolean otherEtcdHosts = reload && !etcdHosts(current.get()).equals(etcdHosts(wanted));
+            // New hosts none of which runs etcd yet (a group growing from one etcd member to three): Patroni, started again
+            // now, would find no etcd and exit, so it starts again only after the etcd phase has started them.
+            boolean afterEtcd = otherEtcdHosts && noneRunsEtcdYet(state, wanted);
+            if (afterEtcd) {
+                state.restartPatroniAfterEtcd(node);
+            }
+            boolean newEtcdHosts = otherEtcdHosts && !afterEtcd;
+            String said = afterEtcd ? description + " (new etcd hosts: Patroni starts again once they run)"
+                    : newEtcdHosts ? description.replace(" and reload", " and start Patroni again (new etcd hosts)") : description;
             return new Action(title(), node.name(), said, false, () -> {
                 host.writeFile(path, wanted, FileOwner.privateTo(host.serviceUser()));
                 if (newEtcdHosts) {
@@ -91,8 +116,24 @@ final class PatroniConfigPhase implements Phase {
         }
     }
 
+    /** True when no etcd host this configuration names is a member of the etcd cluster that runs now (the last record's). */
+    private static boolean noneRunsEtcdYet(ApplyState state, String config) {
+        List<String> running = state.context().previous().map(previous -> previous.etcdMembers().stream()
+                .map(member -> member.address() + ":" + Deployment.ETCD_CLIENT_PORT).toList()).orElse(List.of());
+        try {
+            for (JsonNode host : Json.YAML.readTree(config).path("etcd3").path("hosts")) {
+                if (running.contains(host.asText())) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Starts a node's Patroni again, leaving its PostgreSQL running, and waits until it answers as before. */
-    private static void restartPatroni(ApplyState state, DeployedNode node) {
+    static void restartPatroni(ApplyState state, DeployedNode node) {
         String service = Patroni.serviceName(node);
         state.services(node).kill(service);
         Wait.until("for " + node.name() + "'s Patroni to run again", Duration.ofSeconds(60), () -> {
