@@ -85,7 +85,7 @@ final class CostCommand implements Runnable {
                 row.add(node.total().toPlainString());
                 rows.add(row);
             }
-            rows.add(totalRow(header.size(), cluster.name(), "cluster total", cluster.total()));
+            rows.add(totalRow(header.size(), cluster.name(), "total", cluster.total()));
         }
         rows.add(totalRow(header.size(), "group", "total", estimate.total()));
         table(rows, 4, out);

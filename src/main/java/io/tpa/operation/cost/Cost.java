@@ -64,8 +64,8 @@ public final class Cost {
         } else if (desired.previous().isEmpty()) {
             notes.add("not deployed yet (no " + GroupDirectory.RECORD + "): today's cost is 0");
         }
-        notes.add("compute: the cheapest instance type of the catalog with at least the node's vCPUs and memory, 730 hours a month, "
-                + "on-demand Linux list prices without discounts or taxes");
+        notes.add("compute on a cloud: the cheapest instance type of the catalog with at least the node's vCPUs and memory, "
+                + "730 hours a month, on-demand Linux list prices without discounts or taxes; on premises: the rates of pricing.yml");
         notes.add("transfer: every replica and standby leader receives " + Estimator.WAL_REWRITES_PER_MONTH
                 + " x its disk size of WAL a month across zones (an assumption, see docs/pricing.md)");
         notes.add("backups: 0 until the group has a backup: section; monitoring: 0, tpa deploys no monitoring server");

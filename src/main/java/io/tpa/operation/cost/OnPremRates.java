@@ -115,24 +115,32 @@ public record OnPremRates(Path file, String currency, BigDecimal perVcpuMonth, B
         } catch (IOException e) {
             throw new UserError(file + ": cannot read the file; check that you may read it");
         }
+        // Every value in the order written, then what is missing: the first problem a reader meets is the one reported.
+        Map<String, BigDecimal> amounts = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            switch (key) {
+                case "currency" -> currency(file, value);
+                case "as_of" -> date(file, value);
+                default -> amounts.put(key, amount(file, key, value));
+            }
+        });
         for (String rate : REQUIRED) {
             if (!values.containsKey(rate)) {
                 throw error(file, section[0], section[1], "onprem", "missing required key '" + rate + "'; add it, for example `" + EXAMPLE + "`");
             }
         }
-        BigDecimal disk = amount(file, values, "per_disk_gb_month");
+        BigDecimal disk = amounts.get("per_disk_gb_month");
         return new OnPremRates(file,
                 values.containsKey("currency") ? currency(file, values.get("currency")) : "USD",
-                amount(file, values, "per_vcpu_month"),
-                amount(file, values, "per_memory_gb_month"),
+                amounts.get("per_vcpu_month"),
+                amounts.get("per_memory_gb_month"),
                 disk,
-                values.containsKey("per_backup_gb_month") ? amount(file, values, "per_backup_gb_month") : disk,
-                values.containsKey("per_transfer_gb") ? amount(file, values, "per_transfer_gb") : BigDecimal.ZERO,
+                amounts.getOrDefault("per_backup_gb_month", disk),
+                amounts.getOrDefault("per_transfer_gb", BigDecimal.ZERO),
                 values.containsKey("as_of") ? date(file, values.get("as_of")) : null);
     }
 
-    private static BigDecimal amount(Path file, Map<String, Value> values, String key) {
-        Value value = values.get(key);
+    private static BigDecimal amount(Path file, String key, Value value) {
         if (value.text() == null || value.text().isBlank()) {
             throw error(file, value.line(), value.column(), "onprem." + key, "the value is empty; write an amount such as 20 or 0.08");
         }
