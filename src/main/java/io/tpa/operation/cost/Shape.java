@@ -29,12 +29,13 @@ record Shape(List<ClusterShape> clusters) {
      */
     static Shape planned(DesiredState desired) {
         List<ClusterSpec> clusters = desired.spec().clusters();
-        return new Shape(clusters.stream().map(cluster -> {
+        return new Shape(java.util.stream.IntStream.range(0, clusters.size()).mapToObj(index -> {
+            ClusterSpec cluster = clusters.get(index);
             String primary = recordedPrimary(desired.previous(), cluster)
                     .orElse(cluster.nodes().isEmpty() ? "" : cluster.nodes().get(0).name());
             List<NodeShape> nodes = cluster.nodes().stream()
                     .map((NodeSpec node) -> new NodeShape(node.name(), node.size(), node.name().equals(primary))).toList();
-            return new ClusterShape(cluster.name(), cluster == clusters.get(0), nodes);
+            return new ClusterShape(cluster.name(), index == 0, nodes);
         }).toList());
     }
 

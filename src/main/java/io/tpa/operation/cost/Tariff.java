@@ -7,7 +7,7 @@ import java.math.BigDecimal;
  * The rates one place to run a group charges: a cloud of the price catalog, or the user's own premises.
  * Every amount is a decimal; nothing here rounds.
  */
-interface Tariff {
+public interface Tariff {
     /** {@code aws}, {@code gcp}, {@code azure} or {@code onprem}. */
     String cloud();
 
@@ -37,6 +37,6 @@ interface Tariff {
      * @param instance the instance type, or a description of an on-premises machine
      * @param detail   how the amount was reached, for humans
      */
-    record Compute(String instance, BigDecimal monthly, String detail) {
+    public record Compute(String instance, BigDecimal monthly, String detail) {
     }
 }

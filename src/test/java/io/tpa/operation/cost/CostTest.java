@@ -179,6 +179,23 @@ class CostTest {
     }
 
     @Test
+    void anSshGroupWhoseServersAreUnreachableIsPricedFromItsFilesAlone() throws IOException {
+        // nothing listens on these loopback addresses: cost never tries them
+        Files.writeString(dir.resolve("tpa.yml"), """
+                name: demo
+                platform: ssh
+                clusters:
+                  - name: main
+                    nodes:
+                      - {name: pg1, host: 127.0.0.251, size: large}
+                      - {name: pg2, host: 127.0.0.252, size: large}
+                """);
+        Estimate gcp = Cost.run(dir, "gcp", false).estimates().get(0);
+        assertThat(gcp.clusters().get(0).nodes()).extracting(NodeCost::instance).containsExactly("e2-standard-4", "e2-standard-4");
+        assertTotalsAreSumsOfLines(gcp);
+    }
+
+    @Test
     void aSizeNoInstanceFitsIsAOneLineError() throws IOException {
         Files.writeString(dir.resolve("tpa.yml"), """
                 name: demo
