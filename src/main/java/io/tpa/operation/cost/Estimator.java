@@ -12,7 +12,8 @@ import java.util.List;
  * <ul>
  *   <li>compute: the cheapest instance type that fits the node's size, 730 hours a month;</li>
  *   <li>storage: block storage for the node's {@code disk_gb};</li>
- *   <li>backups: object storage for the cluster's backups, on its primary (0 while the group has no {@code backup:});</li>
+ *   <li>backups: object storage for the cluster's backups, on its primary: its full backups and a month of WAL
+ *       (0 while the group has no {@code backup:});</li>
  *   <li>monitoring: 0, as tpa deploys no monitoring server;</li>
  *   <li>transfer: replication traffic across zones, received by every replica and by a standby cluster's leader.
  *       Assumption: a node receives {@value #WAL_REWRITES_PER_MONTH} times its {@code disk_gb} of WAL a month, as if
@@ -54,13 +55,21 @@ final class Estimator {
     }
 
     /**
-     * The cluster's backup repository, charged on its primary. A group without {@code backup:} keeps none; once the
-     * config has one, its size (full backups kept times the data size, plus archived WAL) goes here.
+     * The cluster's backup repository, charged on its primary as object storage: its full backups (each the size of the
+     * primary's disk) and a month of archived WAL ({@value #WAL_REWRITES_PER_MONTH} times the disk). A cluster that
+     * keeps no backups has a line of 0.
      */
     private static CostLine backups(ClusterShape cluster, NodeShape node, Tariff tariff) {
-        long gigabytes = 0;
-        return new CostLine("backups", node.primary() ? "no backup: section (" + gigabytes + " GB x "
-                + Amounts.plain(tariff.objectStoragePerGbMonth()) + "/GB-month)" : "kept by the primary",
+        if (!node.primary()) {
+            return new CostLine("backups", "kept by the primary", Amounts.line(BigDecimal.ZERO));
+        }
+        if (cluster.backups().isEmpty()) {
+            return new CostLine("backups", "no backup: section", Amounts.line(BigDecimal.ZERO));
+        }
+        long disk = node.size().diskGb();
+        long gigabytes = (cluster.backups().get().fullBackupsKept() + WAL_REWRITES_PER_MONTH) * disk;
+        return new CostLine("backups", cluster.backups().get().fullBackupsKept() + " full backups + a month of WAL: " + gigabytes
+                + " GB x " + Amounts.plain(tariff.objectStoragePerGbMonth()) + "/GB-month",
                 Amounts.line(BigDecimal.valueOf(gigabytes).multiply(tariff.objectStoragePerGbMonth())));
     }
 

@@ -15,8 +15,19 @@ import java.util.Optional;
  */
 record Shape(List<ClusterShape> clusters) {
 
-    /** A cluster; the first of a group is the primary cluster, the others are standby clusters. */
-    record ClusterShape(String name, boolean primaryCluster, List<NodeShape> nodes) {
+    /**
+     * How a cluster keeps backups: how many full backups its repository holds. Built from the config's {@code backup:}
+     * section once the config has one (its {@code retention.full}); a group without it keeps none.
+     */
+    record BackupPolicy(int fullBackupsKept) {
+    }
+
+    /**
+     * A cluster; the first of a group is the primary cluster, the others are standby clusters.
+     *
+     * @param backups how it keeps backups; empty when it keeps none
+     */
+    record ClusterShape(String name, boolean primaryCluster, List<NodeShape> nodes, Optional<BackupPolicy> backups) {
     }
 
     /** A node, its resolved size, and whether it leads its cluster. */
@@ -35,8 +46,16 @@ record Shape(List<ClusterShape> clusters) {
                     .orElse(cluster.nodes().isEmpty() ? "" : cluster.nodes().get(0).name());
             List<NodeShape> nodes = cluster.nodes().stream()
                     .map((NodeSpec node) -> new NodeShape(node.name(), node.size(), node.name().equals(primary))).toList();
-            return new ClusterShape(cluster.name(), index == 0, nodes);
+            return new ClusterShape(cluster.name(), index == 0, nodes, backups(desired));
         }).toList());
+    }
+
+    /**
+     * The backups the config asks for. This tree's config has no {@code backup:} section yet, so no group keeps any;
+     * when it has one, this returns {@code new BackupPolicy(spec.backup().resolved().retention().full())}.
+     */
+    private static Optional<BackupPolicy> backups(DesiredState desired) {
+        return Optional.empty();
     }
 
     private static Optional<String> recordedPrimary(Optional<Deployment> previous, ClusterSpec cluster) {
@@ -52,6 +71,6 @@ record Shape(List<ClusterShape> clusters) {
     static Shape deployed(Deployment deployment) {
         return new Shape(deployment.clusters().stream().map(cluster -> new ClusterShape(cluster.name(), cluster.primaryCluster(),
                 cluster.nodes().stream().map(node -> new NodeShape(node.name(), node.size(), node.name().equals(cluster.primary())))
-                        .toList())).toList());
+                        .toList(), Optional.<BackupPolicy>empty())).toList());
     }
 }

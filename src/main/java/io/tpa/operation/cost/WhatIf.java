@@ -20,7 +20,7 @@ public record WhatIf(
         String cloud,
         String region,
         String currency,
-        String pricesRead,
+        @com.fasterxml.jackson.annotation.JsonProperty("prices_read") String pricesRead,
         boolean deployed,
         List<Change> lines,
         @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal today,
