@@ -6,8 +6,11 @@ import io.tpa.model.PriceCatalog;
 import io.tpa.workspace.GroupDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code tpa cost}: the monthly cost of a group on the clouds of the price catalog and on the user's premises. It reads
@@ -78,13 +81,13 @@ public final class Cost {
 
     /** The catalog prices behind these estimates that no stored page showed, as "aws r6i.large". */
     static List<String> unverified(List<Estimate> priced, PriceCatalog catalog) {
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         for (Estimate estimate : priced) {
             if (!catalog.providers().containsKey(estimate.cloud())) {
                 continue;
             }
             PriceCatalog.Provider provider = catalog.provider(estimate.cloud());
-            java.util.Map<String, PriceCatalog.Provenance> provenances = provider.provenances();
+            Map<String, PriceCatalog.Provenance> provenances = provider.provenances();
             List<String> used = new ArrayList<>();
             estimate.clusters().forEach(cluster -> cluster.nodes().forEach(node -> used.add(node.instance())));
             used.addAll(List.of("block storage", "object storage", "cross-zone transfer"));

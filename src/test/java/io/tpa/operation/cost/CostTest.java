@@ -209,6 +209,14 @@ class CostTest {
     }
 
     @Test
+    void aNoteNamesTheUnverifiedPricesAnEstimateUsesAndOnlyThose() throws IOException {
+        config("small", 2);
+        assertThat(Cost.run(dir, "gcp", false).notes()).contains(
+                "not verified on a stored page (verified: false in the catalog, see docs/pricing.md): gcp e2-small");
+        assertThat(Cost.run(dir, "aws", false).notes()).noneMatch(note -> note.startsWith("not verified"));
+    }
+
+    @Test
     void anUnknownCloudIsBadInput() throws IOException {
         config("small", 1);
         assertThatThrownBy(() -> Cost.run(dir, "oracle", false)).isInstanceOf(UserError.class)
