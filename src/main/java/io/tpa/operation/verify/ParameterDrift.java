@@ -143,7 +143,7 @@ final class ParameterDrift {
 
     /**
      * A running value as a person writes it: {@code 64MB} for 65536 kB, {@code 1d} for 1440 min, as PostgreSQL's SHOW
-     * does (the largest unit that divides it); other values as they are.
+     * does (the largest unit that divides it; 0 and -1 without one); other values as they are.
      */
     static String display(Setting setting) {
         String value = setting.setting() == null ? "" : setting.setting();
@@ -158,7 +158,7 @@ final class ParameterDrift {
             return value + setting.unit();
         }
         if (!base.matches() || amount <= 0) {
-            return value + (base.matches() && base.group(1).isEmpty() ? base.group(2) : "");
+            return value; // 0 and -1 mean off or default: SHOW gives them without a unit
         }
         long multiple = base.group(1).isEmpty() ? 1 : Long.parseLong(base.group(1));
         boolean memory = BYTES.containsKey(base.group(2));
