@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * With endpoints, every node's HAProxy routes correctly: from the node's host, a connection to each of its four
- * ports lands where it should (read-write, directly or through pgbouncer, on the primary; read-only on a replica while
- * a replica of the primary cluster streams, else on the primary), over TLS with the certificate verified against the
- * group's CA. Direct ports log in as the superuser, pooled ones as the application role (pgbouncer lets no superuser in).
+ * With endpoints, every node's HAProxy (standby clusters' nodes included) routes correctly: from the node's host, a
+ * connection to each of its four ports lands where it should (read-write, directly or through pgbouncer, on the
+ * primary; read-only on a replica while a replica of the primary cluster streams, else on the primary), over TLS with
+ * the certificate verified against the group's CA. Direct ports log in as the superuser, pooled ones as the application role (pgbouncer lets no superuser in).
  */
 final class EndpointsCheck implements GroupCheck {
     @Override
@@ -39,9 +39,11 @@ final class EndpointsCheck implements GroupCheck {
         if (primary == null) {
             return failed("no running primary to route to", "see `tpa status DIR`");
         }
+        // HAProxy's read-only ports choose among the primary cluster's replicas (a standby cluster's leader streams too, but is not one).
         DeployedCluster cluster = group.deployment().clusterOf(primary);
-        boolean replicaStreams = group.health().member(primary.name()).map(m -> !m.streamingReplicas().isEmpty()).orElse(false);
-        List<DeployedNode> nodes = cluster.nodes();
+        boolean replicaStreams = group.health().member(primary.name()).map(m -> m.streamingReplicas().stream()
+                .anyMatch(name -> cluster.nodes().stream().anyMatch(n -> n.name().equals(name)))).orElse(false);
+        List<DeployedNode> nodes = group.deployment().nodes();
         Map<DeployedNode, NodeResult> results = group.eachNode(nodes, node -> {
             List<String> wrong = new ArrayList<>();
             List<String> seen = new ArrayList<>();
