@@ -92,10 +92,10 @@ record TestedGroup(Path directory, GroupAccess access, Deployment deployment, Gr
 
     /**
      * Runs psql on a node's host, as the service user, over TCP to {@code conninfo} (a libpq connection string; never
-     * a password, which goes in the environment when there is one), and returns what it did.
+     * a password, which goes in the environment when there is one; psql never prompts for one), and returns what it did.
      */
     CommandResult psqlOverTcp(DeployedNode node, String conninfo, String password, String sql) {
-        List<String> argv = List.of(Catalog.load().postgres(deployment.postgresVersion()).binDir() + "/psql", "-X", "-q", "-A", "-t",
+        List<String> argv = List.of(Catalog.load().postgres(deployment.postgresVersion()).binDir() + "/psql", "-X", "-w", "-q", "-A", "-t",
                 "-d", conninfo + " connect_timeout=5", "-c", sql);
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("PGAPPNAME", "tpa test");

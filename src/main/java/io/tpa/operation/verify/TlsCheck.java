@@ -61,7 +61,8 @@ final class TlsCheck implements GroupCheck {
         String detail = nodes.stream().allMatch(n -> n.result() == Result.PASS)
                 ? "every running node refuses connections without TLS and logs in with TLS and scram-sha-256 (" + nodes.size() + (nodes.size() == 1 ? " node)" : " nodes)")
                 : nodes.stream().filter(n -> n.result() == Result.FAIL).count() + " node(s) accept less than TLS with scram-sha-256";
-        return report(nodes, detail, "run `tpa apply DIR` to restore tpa's settings and pg_hba.conf; remove hand-made lines and ALTER SYSTEM settings");
+        return report(nodes, detail, "remove the hand-made lines from the node's pg_hba.conf and undo ALTER SYSTEM settings (ALTER SYSTEM RESET), "
+                + "then reload: `tpa psql DIR --node NODE -- -c 'SELECT pg_reload_conf()'`; `tpa audit DIR` shows more");
     }
 
     /** What the settings, pg_hba.conf and the stored passwords of a node allow beyond TLS and scram-sha-256 (empty when nothing). */
