@@ -258,19 +258,7 @@ public final class Patroni {
         }
         root.put("bootstrap", bootstrap);
 
-        Map<String, Object> parameters = new LinkedHashMap<>(node.parameters());
-        parameters.put("unix_socket_directories", layout.runDirectory());
-        parameters.put("log_directory", layout.logDirectory());
-        parameters.put("ssl", "on");
-        parameters.put("ssl_cert_file", tls + "/server.crt");
-        parameters.put("ssl_key_file", tls + "/server.key");
-        parameters.put("ssl_ca_file", tls + "/ca.crt");
-        parameters.put("ssl_min_protocol_version", "TLSv1.2");
-        if (deployment.backup() != null) {
-            // Whichever node is primary archives every WAL segment to the group's pgBackRest repository.
-            parameters.putIfAbsent("archive_timeout", PgBackRest.ARCHIVE_TIMEOUT);
-            parameters.putAll(PgBackRest.archiveParameters(deployment, node));
-        }
+        Map<String, Object> parameters = new LinkedHashMap<>(nodeParameters(deployment, node));
 
         Map<String, Object> postgresql = new LinkedHashMap<>();
         postgresql.put("listen", node.address() + ":" + Deployment.POSTGRES_PORT);
@@ -306,6 +294,30 @@ public final class Patroni {
         root.put("postgresql", postgresql);
         root.put("tags", Map.of("nofailover", !node.promotable(), "noloadbalance", false, "clonefrom", false, "nosync", false));
         return "# Written by tpa from the group's tpa.yml; changes made here are overwritten.\n" + Json.writeYaml(root);
+    }
+
+    /**
+     * The PostgreSQL parameters of a node's own configuration file: those computed for it (its size, the config's
+     * overrides), then those tpa sets itself (its socket and log directories, TLS). With its cluster's parameters (in
+     * the dynamic configuration), what the node should run; `tpa test` compares them with what it does run.
+     */
+    public static Map<String, String> nodeParameters(Deployment deployment, DeployedNode node) {
+        NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
+        String tls = layout.tlsDirectory();
+        Map<String, String> parameters = new LinkedHashMap<>(node.parameters());
+        parameters.put("unix_socket_directories", layout.runDirectory());
+        parameters.put("log_directory", layout.logDirectory());
+        parameters.put("ssl", "on");
+        parameters.put("ssl_cert_file", tls + "/server.crt");
+        parameters.put("ssl_key_file", tls + "/server.key");
+        parameters.put("ssl_ca_file", tls + "/ca.crt");
+        parameters.put("ssl_min_protocol_version", "TLSv1.2");
+        if (deployment.backup() != null) {
+            // Whichever node is primary archives every WAL segment to the group's pgBackRest repository.
+            parameters.putIfAbsent("archive_timeout", PgBackRest.ARCHIVE_TIMEOUT);
+            parameters.putAll(PgBackRest.archiveParameters(deployment, node));
+        }
+        return parameters;
     }
 
     /** A word for Patroni's command line (split as a POSIX shell would, never run by one). */

@@ -27,6 +27,21 @@ class BackupScheduleIT {
             JsonNode status = group.status().path("backups");
             assertThat(status.path("newest_type").asText()).isEqualTo("full");
             assertThat(status.has("archiving")).as("archiving works: no error").isFalse();
+            Tpa.Result tested = group.tpa("test", "--json");
+            assertThat(tested.exitCode()).as(tested.output()).isZero();
+            JsonNode backupsCheck = null;
+            try {
+                for (JsonNode check : Json.JSON.readTree(tested.stdout()).path("checks")) {
+                    if (check.path("id").asText().equals("backups")) {
+                        backupsCheck = check;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(tested.output(), e);
+            }
+            assertThat(backupsCheck).as(tested.stdout()).isNotNull();
+            assertThat(backupsCheck.path("result").asText()).isEqualTo("pass");
+            assertThat(backupsCheck.path("detail").asText()).startsWith("archiving works; newest backup ");
 
             group.writeConfig(TestGroup.config("bksched", 1, "backup:\n  schedule:\n    full: \"off\"\n    diff: \"off\"\n"));
             Tpa.Result off = group.apply();

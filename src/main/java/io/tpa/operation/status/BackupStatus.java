@@ -33,7 +33,7 @@ import java.util.Optional;
 public record BackupStatus(String repository, String archiving, int backups, String newest, @JsonProperty("newest_type") String newestType,
                            @JsonProperty("newest_age_seconds") Long newestAgeSeconds) {
 
-    static BackupStatus read(GroupAccess access, GroupHealth health) {
+    public static BackupStatus read(GroupAccess access, GroupHealth health) {
         Deployment deployment = access.deployment();
         DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
                 .orElse(deployment.clusters().get(0));
