@@ -37,7 +37,8 @@ public final class Defaults {
                 spec.synchronous() == null ? SYNCHRONOUS : spec.synchronous(),
                 ssh,
                 spec.failover() == null ? FAILOVER : spec.failover(),
-                spec.endpoints() == null ? null : spec.endpoints().resolved());
+                spec.endpoints() == null ? null : spec.endpoints().resolved(),
+                spec.monitoring() == null ? null : spec.monitoring().resolved());
     }
 
     /** The PostgreSQL major stays open when the config names none: the hosts' release decides it (Resolver). */

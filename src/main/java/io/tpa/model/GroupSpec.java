@@ -20,7 +20,9 @@ public record GroupSpec(
         SshSpec ssh,
         String failover,
         /** HAProxy and pgbouncer on every node (null: none, the default). */
-        EndpointsSpec endpoints) {
+        EndpointsSpec endpoints,
+        /** Prometheus exporters on every node, and a Prometheus configuration with alert rules (null: none, the default). */
+        MonitoringSpec monitoring) {
 
     public GroupSpec {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
@@ -29,6 +31,11 @@ public record GroupSpec(
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
                      AccessSpec access, String compliance, Boolean synchronous, SshSpec ssh, String failover) {
         this(name, platform, postgres, defaults, clusters, access, compliance, synchronous, ssh, failover, null);
+    }
+
+    public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
+                     AccessSpec access, String compliance, Boolean synchronous, SshSpec ssh, String failover, EndpointsSpec endpoints) {
+        this(name, platform, postgres, defaults, clusters, access, compliance, synchronous, ssh, failover, endpoints, null);
     }
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters) {

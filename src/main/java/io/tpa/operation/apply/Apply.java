@@ -49,6 +49,7 @@ public final class Apply {
                 new ExtensionsPhase(),
                 new PoolerRolePhase(),
                 new EndpointsPhase(),
+                new MonitoringPhase(),
                 new RecordPhase());
     }
 
@@ -139,7 +140,7 @@ public final class Apply {
 
     /** Issues every node a new certificate and reloads the services that present it: no restart, no downtime. */
     public static ApplyResult rotateCertificates(Path directory, ApplyListener listener) {
-        return converge(directory, "rotate-certs", () -> { }, List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase()), listener,
+        return converge(directory, "rotate-certs", () -> { }, List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase(), new MonitoringPhase()), listener,
                 Confirmation.NO, false, false);
     }
 

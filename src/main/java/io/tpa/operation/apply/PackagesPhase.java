@@ -27,6 +27,9 @@ final class PackagesPhase implements Phase {
             if (state.context().spec().endpoints() != null) {
                 wanted.addAll(state.context().catalog().featurePackages(hosts.get(host).get(0).release(), "endpoints"));
             }
+            if (state.context().spec().monitoring() != null) {
+                wanted.addAll(state.context().catalog().featurePackages(hosts.get(host).get(0).release(), "monitoring"));
+            }
             if (deployment.platform().equals("ssh")) {
                 wanted.add("nftables"); // the group's firewall (host preparation)
             }
