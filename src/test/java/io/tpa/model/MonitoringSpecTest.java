@@ -36,8 +36,9 @@ class MonitoringSpecTest {
         assertProblem("name: demo\nmonitoring:\n  scrape_interval: 1h\n" + NODES,
                 "tpa.yml:3:3: monitoring.scrape_interval: '1h' is not a valid scrape interval; how often the Prometheus configuration tpa "
                         + "writes scrapes every target and evaluates the alert rules: a number of seconds or minutes (`15s`, `1m`)");
-        assertProblem("name: demo\nmonitoring:\n  interval: 15s\n" + NODES,
-                "tpa.yml:3:3: monitoring: unknown key 'interval'; did you mean 'scrape_interval'? (allowed here: scrape_interval)");
+        assertProblem("name: demo\nmonitoring:\n  scrape_intervals: 15s\n" + NODES,
+                "tpa.yml:3:3: monitoring: unknown key 'scrape_intervals'; did you mean 'scrape_interval'? (allowed here: scrape_interval)");
+        assertProblem("name: demo\nmonitoring:\n  port: 9090\n" + NODES, "tpa.yml:3:3: monitoring: unknown key 'port'; allowed here: scrape_interval");
     }
 
     @Test
