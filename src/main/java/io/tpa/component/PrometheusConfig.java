@@ -1,5 +1,6 @@
 package io.tpa.component;
 
+import io.tpa.host.ServiceDefinition;
 import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
@@ -14,6 +15,11 @@ import io.tpa.model.MonitoringSpec;
  * {@code node} or {@code patroni}); the alert rules group by them. Two jobs read the same target files and keep their own
  * services: {@value #EXPORTERS_JOB} (basic auth, the password in {@value #PASSWORD_FILE} next to the configuration,
  * which you write: it is git-ignored) and {@value #PATRONI_JOB} (no password: Patroni's {@code GET /metrics} needs none).
+ *
+ * <p>The node that {@code monitoring.prometheus} names (the monitoring role) runs Prometheus on the same files, copied
+ * into its directory ({@code BASE/nodes/NODE/prometheus/}, next to {@code tls/}, so {@code ../tls/ca.crt} is the node's
+ * CA file), with the password file written by tpa (0600). It serves on the node's address, port
+ * {@value MonitoringSpec#PROMETHEUS_PORT}, HTTPS with basic auth through the exporters' web configuration.
  */
 public final class PrometheusConfig {
     /** The directory in the group directory. */
@@ -93,6 +99,28 @@ public final class PrometheusConfig {
                 .append("    cluster: \"").append(cluster.name()).append("\"\n")
                 .append("    node: \"").append(node.name()).append("\"\n")
                 .append("    service: \"").append(service).append("\"\n");
+    }
+
+    public static String serverServiceName(DeployedNode node) {
+        return "prometheus-" + node.name();
+    }
+
+    /** Prometheus' files on the monitoring node: configuration, rules, targets, password file, and its data. */
+    public static String serverDirectory(Deployment deployment, DeployedNode node) {
+        return NodeLayout.of(deployment.baseDirectory(), node.name()).directory() + "/prometheus";
+    }
+
+    /** Prometheus on the monitoring node: 15 days of metrics, the exporters' TLS and basic auth on its own UI and API. */
+    public static ServiceDefinition serverService(Deployment deployment, DeployedNode node, String user) {
+        String directory = serverDirectory(deployment, node);
+        return new ServiceDefinition(serverServiceName(node), java.util.List.of("/usr/bin/prometheus",
+                "--config.file=" + directory + "/" + CONFIG_FILE,
+                "--storage.tsdb.path=" + directory + "/data",
+                "--storage.tsdb.retention.time=15d",
+                "--web.listen-address=" + node.address() + ":" + MonitoringSpec.PROMETHEUS_PORT,
+                "--web.config.file=" + Exporters.webConfigFile(deployment, node),
+                "--log.level=warn"), user, java.util.Map.of(), directory,
+                NodeLayout.of(deployment.baseDirectory(), node.name()).logDirectory() + "/prometheus.log", 330);
     }
 
     /** tpa's alert rules, as the jar holds them. */

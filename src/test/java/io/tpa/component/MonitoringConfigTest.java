@@ -77,6 +77,17 @@ class MonitoringConfigTest {
     }
 
     @Test
+    void theMonitoringNodesPrometheusKeepsItsDataInTheNodesDirectoryBehindTheExportersAuth() {
+        ServiceDefinition service = PrometheusConfig.serverService(DEPLOYMENT, PG2, "postgres");
+        String node = "/var/lib/tpa/groups/sales-abc123/nodes/pg2";
+        assertThat(service.name()).isEqualTo("prometheus-pg2");
+        assertThat(service.user()).isEqualTo("postgres");
+        assertThat(service.command()).containsExactly("/usr/bin/prometheus", "--config.file=" + node + "/prometheus/prometheus.yml",
+                "--storage.tsdb.path=" + node + "/prometheus/data", "--storage.tsdb.retention.time=15d",
+                "--web.listen-address=127.20.0.5:9090", "--web.config.file=" + node + "/exporters/web.yml", "--log.level=warn");
+    }
+
+    @Test
     void theWebConfigurationServesTlsAndKeepsAHashThatStillMatches() {
         String hash = Exporters.passwordHash("secret", Optional.empty());
         assertThat(hash).startsWith("$2y$10$");

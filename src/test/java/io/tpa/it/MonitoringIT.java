@@ -10,8 +10,6 @@ import io.tpa.wait.Wait;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,9 +23,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -35,17 +31,18 @@ import org.junit.jupiter.api.Test;
 /**
  * A group with `monitoring:`, as an operator's Prometheus sees it: every node's postgres_exporter answers over TLS with
  * basic auth with real metrics of the group (pg_up 1, the replication lag series), node_exporter and Patroni's /metrics
- * answer, nothing listens on another address, a Prometheus started with the configuration tpa wrote scrapes every target,
- * and a stopped replica makes TpaReplicaNotStreaming fire. Removing the section removes the exporters and the files.
+ * answer, nothing listens on another address, the monitoring node's Prometheus (on the configuration tpa also writes into
+ * the group directory, which promtool accepts) scrapes every target, and a stopped replica makes TpaReplicaNotStreaming
+ * fire. Removing the section removes the exporters, Prometheus and the files.
  */
 class MonitoringIT {
-    private static final String CONFIG = TestGroup.config("monitoring", 2, "monitoring:\n  scrape_interval: 2s\n");
+    private static final String CONFIG = TestGroup.config("monitoring", 2, "monitoring:\n  scrape_interval: 2s\n  prometheus: pg2\n");
 
     @Test
     void prometheusScrapesTheGroupAndAStoppedReplicaFiresAnAlert() throws Exception {
         try (TestGroup group = TestGroup.create(CONFIG)) {
             Tpa.Result apply = group.apply();
-            assertThat(apply.stdout()).contains("start postgres_exporter", "start node_exporter", "write monitoring/prometheus.yml");
+            assertThat(apply.stdout()).contains("start postgres_exporter", "start node_exporter", "start Prometheus", "write monitoring/prometheus.yml");
             HttpClient https = https(group.directory.resolve("tls/ca.crt"));
             String password = Tpa.run("secrets", "show", group.path(), "prometheus").stdout().strip();
             assertThat(password).hasSize(32);
@@ -91,52 +88,46 @@ class MonitoringIT {
             }
             assertThat(group.tpa("apply").stdout()).contains("No changes");
 
-            // The operator's Prometheus, on the configuration tpa wrote, with the password file it asks for.
+            // The configuration in the group directory, with the password file it asks for, is what Prometheus accepts.
             Path monitoring = group.directory.resolve("monitoring");
             Files.writeString(Files.createFile(monitoring.resolve("prometheus.password"),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), password);
             assertThat(Files.readString(group.directory.resolve(".gitignore"))).contains("monitoring/*.password");
-            Path storage = Files.createTempDirectory("tpa-it-prometheus-");
-            int port = freePort();
-            Process prometheus = new ProcessBuilder("/usr/bin/prometheus", "--config.file=" + monitoring.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + storage, "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(storage.resolve("prometheus.log").toFile()).start();
-            try {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-                Wait.until("for Prometheus to scrape the group's 6 targets", Duration.ofSeconds(30), () -> {
-                    JsonNode targets = api(http, port, "targets").path("activeTargets");
-                    List<String> down = new ArrayList<>();
-                    targets.forEach(target -> {
-                        if (!target.path("health").asText().equals("up")) {
-                            down.add(target.path("labels").path("node").asText() + "/" + target.path("labels").path("service").asText()
-                                    + ": " + target.path("health").asText() + " " + target.path("lastError").asText());
-                        }
-                    });
-                    return targets.size() == 6 && down.isEmpty() ? null : targets.size() + " targets, down: " + down;
-                });
-                assertThat(firing(http, port)).isEmpty();
+            Tpa.Result check = Tpa.exec(List.of("promtool", "check", "config", monitoring.resolve("prometheus.yml").toString()), 30);
+            assertThat(check.exitCode()).as(check.output()).isZero();
 
-                long stopped = System.nanoTime();
-                supervisorctl(group, "stop", "patroni-" + replica.name());
-                Wait.until("for TpaReplicaNotStreaming to fire for " + replica.name(), Duration.ofSeconds(90), () ->
-                        firing(http, port).contains("TpaReplicaNotStreaming " + replica.name()));
-                double seconds = (System.nanoTime() - stopped) / 1e9;
-                System.out.printf("TpaReplicaNotStreaming fired %.1f s after the replica stopped%n", seconds);
-                assertThat(seconds).isGreaterThanOrEqualTo(30); // its `for: 30s`
-                assertThat(firing(http, port)).doesNotContain("TpaNoPrimary main", "TpaMultiplePrimaries main");
-                supervisorctl(group, "start", "patroni-" + replica.name());
-            } finally {
-                prometheus.destroy();
-                if (!prometheus.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                    prometheus.destroyForcibly().waitFor();
-                }
-                delete(storage);
-            }
+            // The monitoring node's Prometheus: HTTPS with basic auth, every target up, then a replica stopped.
+            DeployedNode server = group.node("pg2");
+            String prometheusPid = supervisorctl(group, "pid", "prometheus-" + server.name()).stdout().strip();
+            assertThat(Tpa.exec(List.of("ps", "-o", "user=", "-p", prometheusPid), 10).stdout().strip()).isEqualTo("postgres");
+            assertThat(prometheus(https, server, "targets", null).statusCode()).isEqualTo(401);
+            Wait.until("for Prometheus to scrape the group's 6 targets", Duration.ofSeconds(30), () -> {
+                JsonNode targets = api(https, server, password, "targets").path("activeTargets");
+                List<String> down = new ArrayList<>();
+                targets.forEach(target -> {
+                    if (!target.path("health").asText().equals("up")) {
+                        down.add(target.path("labels").path("node").asText() + "/" + target.path("labels").path("service").asText()
+                                + ": " + target.path("health").asText() + " " + target.path("lastError").asText());
+                    }
+                });
+                return targets.size() == 6 && down.isEmpty() ? null : targets.size() + " targets, down: " + down;
+            });
+            assertThat(firing(https, server, password)).isEmpty();
+
+            long stopped = System.nanoTime();
+            supervisorctl(group, "stop", "patroni-" + replica.name());
+            Wait.until("for TpaReplicaNotStreaming to fire for " + replica.name(), Duration.ofSeconds(90), () ->
+                    firing(https, server, password).contains("TpaReplicaNotStreaming " + replica.name()));
+            double seconds = (System.nanoTime() - stopped) / 1e9;
+            System.out.printf("TpaReplicaNotStreaming fired %.1f s after the replica stopped%n", seconds);
+            assertThat(seconds).isGreaterThanOrEqualTo(30); // its `for: 30s`
+            assertThat(firing(https, server, password)).doesNotContain("TpaNoPrimary main", "TpaMultiplePrimaries main");
+            supervisorctl(group, "start", "patroni-" + replica.name());
 
             // Without the section: the exporters stop and tpa's files go (the operator's password file stays).
             group.writeConfig(TestGroup.config("monitoring", 2, ""));
             Tpa.Result removal = group.apply();
-            assertThat(removal.stdout()).contains("stop and remove postgres_exporter and node_exporter",
+            assertThat(removal.stdout()).contains("stop and remove postgres_exporter and node_exporter and Prometheus",
                     "remove the Prometheus configuration, targets and alert rules");
             assertThatThrownBy(() -> get(https, primary, 9187, password)).isInstanceOf(ConnectException.class);
             assertThat(monitoring.resolve("prometheus.yml")).doesNotExist();
@@ -146,9 +137,9 @@ class MonitoringIT {
     }
 
     /** The alerts that fire, as "NAME NODE" (or "NAME CLUSTER" for a cluster's). */
-    private static List<String> firing(HttpClient http, int port) {
+    private static List<String> firing(HttpClient https, DeployedNode server, String password) {
         List<String> alerts = new ArrayList<>();
-        api(http, port, "alerts").path("alerts").forEach(alert -> {
+        api(https, server, password, "alerts").path("alerts").forEach(alert -> {
             if (alert.path("state").asText().equals("firing")) {
                 JsonNode labels = alert.path("labels");
                 alerts.add(labels.path("alertname").asText() + " " + (labels.has("node") ? labels.path("node") : labels.path("cluster")).asText());
@@ -157,17 +148,21 @@ class MonitoringIT {
         return alerts;
     }
 
-    private static JsonNode api(HttpClient http, int port, String path) {
+    /** The data of an answer of Prometheus' API, empty while it does not answer. */
+    private static JsonNode api(HttpClient https, DeployedNode server, String password, String path) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/" + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return Json.JSON.readTree(response.body()).path("data");
+            return Json.JSON.readTree(prometheus(https, server, path, password).body()).path("data");
         } catch (IOException e) {
-            return Json.JSON.createObjectNode(); // not up yet
+            return Json.JSON.createObjectNode();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    private static HttpResponse<String> prometheus(HttpClient https, DeployedNode server, String path, String password)
+            throws IOException, InterruptedException {
+        return send(https, URI.create("https://" + server.address() + ":9090/api/v1/" + path), password);
     }
 
     /** The metrics page, or "" while it does not answer. */
@@ -183,8 +178,11 @@ class MonitoringIT {
     }
 
     private static HttpResponse<String> get(HttpClient https, DeployedNode node, int port, String password) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + node.address() + ":" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(10));
+        return send(https, URI.create("https://" + node.address() + ":" + port + "/metrics"), password);
+    }
+
+    private static HttpResponse<String> send(HttpClient https, URI uri, String password) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
         if (password != null) {
             request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("prometheus:" + password).getBytes(StandardCharsets.UTF_8)));
         }
@@ -197,7 +195,7 @@ class MonitoringIT {
             }
             throw new AssertionError(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("https://" + node.address() + ":" + port + "/metrics did not answer within 20 s");
+            throw new AssertionError(uri + " did not answer within 20 s");
         }
     }
 
@@ -219,19 +217,5 @@ class MonitoringIT {
         List<String> command = new ArrayList<>(List.of("supervisorctl", "-c", group.deployment().baseDirectory() + "/supervisor/supervisord.conf"));
         command.addAll(List.of(arguments));
         return Tpa.exec(command, 150);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void delete(Path directory) throws IOException {
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 }

@@ -26,7 +26,8 @@ class MonitoringSpecTest {
     @Test
     void anEmptySectionTakesTheDefaults() throws IOException {
         assertThat(resolved("name: demo\nmonitoring: {}\n" + NODES).monitoring()).isEqualTo(new MonitoringSpec("15s"));
-        assertThat(resolved("name: demo\nmonitoring:\n  scrape_interval: 1m\n" + NODES).monitoring()).isEqualTo(new MonitoringSpec("1m"));
+        assertThat(resolved("name: demo\nmonitoring:\n  scrape_interval: 1m\n  prometheus: pg1\n" + NODES).monitoring())
+                .isEqualTo(new MonitoringSpec("1m", "pg1"));
     }
 
     @Test
@@ -37,8 +38,10 @@ class MonitoringSpecTest {
                 "tpa.yml:3:3: monitoring.scrape_interval: '1h' is not a valid scrape interval; how often the Prometheus configuration tpa "
                         + "writes scrapes every target and evaluates the alert rules: a number of seconds or minutes (`15s`, `1m`)");
         assertProblem("name: demo\nmonitoring:\n  scrape_intervals: 15s\n" + NODES,
-                "tpa.yml:3:3: monitoring: unknown key 'scrape_intervals'; did you mean 'scrape_interval'? (allowed here: scrape_interval)");
-        assertProblem("name: demo\nmonitoring:\n  port: 9090\n" + NODES, "tpa.yml:3:3: monitoring: unknown key 'port'; allowed here: scrape_interval");
+                "tpa.yml:3:3: monitoring: unknown key 'scrape_intervals'; did you mean 'scrape_interval'? (allowed here: scrape_interval, prometheus)");
+        assertProblem("name: demo\nmonitoring:\n  prometheus: pg9\n" + NODES,
+                "tpa.yml:3:3: monitoring.prometheus: no node is named 'pg9'; name one of the group's nodes: pg1");
+        assertProblem("name: demo\nmonitoring:\n  port: 9090\n" + NODES, "tpa.yml:3:3: monitoring: unknown key 'port'; allowed here: scrape_interval, prometheus");
     }
 
     @Test
@@ -48,6 +51,7 @@ class MonitoringSpecTest {
             int major = catalog.distribution(release).defaultPostgres();
             assertThat(catalog.packages(release, major, List.of())).doesNotContain("prometheus-postgres-exporter", "prometheus-node-exporter");
             assertThat(catalog.featurePackages(release, "monitoring")).containsExactly("prometheus-postgres-exporter", "prometheus-node-exporter");
+            assertThat(catalog.featurePackages(release, "prometheus")).containsExactly("prometheus");
         }
     }
 

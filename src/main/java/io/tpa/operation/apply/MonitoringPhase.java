@@ -50,7 +50,15 @@ final class MonitoringPhase implements Phase {
         return actions;
     }
 
-    private record File(String path, String content, FileOwner owner, boolean needsRestart) {
+    /**
+     * @param needsRestart a changed file needs postgres_exporter restarted
+     * @param prometheus   a file of the monitoring node's Prometheus: changed, Prometheus reloads (SIGHUP)
+     */
+    private record File(String path, String content, FileOwner owner, boolean needsRestart, boolean prometheus) {
+        File(String path, String content, FileOwner owner, boolean needsRestart) {
+            this(path, content, owner, needsRestart, false);
+        }
+
         boolean current(Host host) {
             return host.readFile(path).map(content::equals).orElse(false);
         }
@@ -73,42 +81,79 @@ final class MonitoringPhase implements Phase {
             Instant notAfter = CertificateAuthority.parseCertificate(pem).getNotAfter().toInstant();
             files.add(new File(Exporters.certificateFile(deployment, node), Exporters.certificateMetrics(notAfter), FileOwner.readable(user), false));
         });
+        boolean server = node.name().equals(state.context().spec().monitoring().prometheus());
+        String serverDirectory = PrometheusConfig.serverDirectory(deployment, node);
+        if (server) {
+            Map<String, String> copies = new LinkedHashMap<>();
+            copies.put(PrometheusConfig.CONFIG_FILE, PrometheusConfig.config(state.context().spec().monitoring()));
+            copies.put(PrometheusConfig.RULES_FILE, PrometheusConfig.rules());
+            copies.put(PrometheusConfig.targetsFile(deployment), PrometheusConfig.targets(deployment));
+            copies.forEach((name, content) -> files.add(new File(serverDirectory + "/" + name, content, FileOwner.readable(user), false, true)));
+            files.add(new File(serverDirectory + "/" + PrometheusConfig.PASSWORD_FILE, scrapePassword, FileOwner.privateTo(user), false, false));
+        }
         List<File> changed = files.stream().filter(file -> !file.current(host)).toList();
         boolean restartPostgres = changed.stream().anyMatch(File::needsRestart);
         Map<ServiceDefinition, String> services = new LinkedHashMap<>();
-        ServiceDefinition postgresExporter = Exporters.postgresService(deployment, node, user);
-        ServiceDefinition nodeExporter = Exporters.nodeService(deployment, node, user);
-        for (ServiceDefinition definition : List.of(postgresExporter, nodeExporter)) {
+        Map<ServiceDefinition, String> names = new LinkedHashMap<>();
+        names.put(Exporters.postgresService(deployment, node, user), "postgres_exporter");
+        names.put(Exporters.nodeService(deployment, node, user), "node_exporter");
+        if (server) {
+            names.put(PrometheusConfig.serverService(deployment, node, user), "Prometheus");
+        }
+        for (ServiceDefinition definition : names.keySet()) {
             boolean running = state.isRunning(node, definition.name());
+            boolean prometheus = definition.name().equals(PrometheusConfig.serverServiceName(node));
             if (!running) {
                 services.put(definition, "start");
-            } else if (!state.services(node).isDefinedAs(definition) || (definition == postgresExporter && restartPostgres)) {
+            } else if (!state.services(node).isDefinedAs(definition)
+                    || (definition.name().equals(Exporters.postgresServiceName(node)) && restartPostgres)) {
                 services.put(definition, "restart");
+            } else if (prometheus && changed.stream().anyMatch(File::prometheus)) {
+                services.put(definition, "reload");
             }
         }
-        if (changed.isEmpty() && services.isEmpty()) {
+        boolean formerServer = !server && (state.serviceState(node, PrometheusConfig.serverServiceName(node)) != null || host.exists(serverDirectory));
+        if (changed.isEmpty() && services.isEmpty() && !formerServer) {
             return null;
         }
         List<String> parts = new ArrayList<>();
         if (!changed.isEmpty()) {
-            parts.add("write exporter configuration");
+            parts.add("write " + (server ? "exporter and Prometheus" : "exporter") + " configuration");
         }
-        services.forEach((definition, verb) -> parts.add(verb + " " + (definition == postgresExporter ? "postgres_exporter" : "node_exporter")));
+        services.forEach((definition, verb) -> parts.add(verb + " " + names.get(definition)));
+        if (formerServer) {
+            parts.add("stop and remove Prometheus (not the monitoring node)");
+        }
         return new Action(title(), node.name(), String.join(", ", parts), false, () -> {
             host.createDirectory(directory, FileOwner.directory(user));
             host.createDirectory(Exporters.textFileDirectory(deployment, node), FileOwner.directory(user));
+            if (server) {
+                host.createDirectory(serverDirectory, FileOwner.directory(user));
+                host.createDirectory(serverDirectory + "/" + PrometheusConfig.TARGETS_DIRECTORY, FileOwner.directory(user));
+            }
             for (File file : changed) {
                 host.writeFile(file.path(), file.content(), file.owner());
             }
             for (Map.Entry<ServiceDefinition, String> service : services.entrySet()) {
-                if (service.getValue().equals("restart") && state.services(node).isDefinedAs(service.getKey())) {
-                    state.services(node).stop(service.getKey().name());
-                    state.services(node).start(service.getKey().name());
+                String name = service.getKey().name();
+                if (service.getValue().equals("reload")) {
+                    state.services(node).signal(name, "HUP");
+                } else if (service.getValue().equals("restart") && state.services(node).isDefinedAs(service.getKey())) {
+                    state.services(node).stop(name);
+                    state.services(node).start(name);
                 } else {
                     state.services(node).apply(List.of(service.getKey()));
                 }
             }
+            if (formerServer) {
+                removePrometheus(state, node, host, deployment);
+            }
         });
+    }
+
+    private static void removePrometheus(ApplyState state, DeployedNode node, Host host, Deployment deployment) {
+        state.services(node).remove(PrometheusConfig.serverServiceName(node));
+        host.remove(PrometheusConfig.serverDirectory(deployment, node));
     }
 
     /** Without monitoring: the node's exporters stopped, forgotten and their files removed; null when there are none. */
@@ -117,10 +162,14 @@ final class MonitoringPhase implements Phase {
         Host host = state.context().host(node);
         boolean present = state.serviceState(node, Exporters.postgresServiceName(node)) != null
                 || state.serviceState(node, Exporters.nodeServiceName(node)) != null || host.exists(Exporters.directory(deployment, node));
-        if (!present) {
+        boolean server = state.serviceState(node, PrometheusConfig.serverServiceName(node)) != null
+                || host.exists(PrometheusConfig.serverDirectory(deployment, node));
+        if (!present && !server) {
             return null;
         }
-        return new Action(title(), node.name(), "stop and remove postgres_exporter and node_exporter (no monitoring in the config)", false, () -> {
+        return new Action(title(), node.name(), "stop and remove postgres_exporter and node_exporter" + (server ? " and Prometheus" : "")
+                + " (no monitoring in the config)", false, () -> {
+            removePrometheus(state, node, host, deployment);
             state.services(node).remove(Exporters.postgresServiceName(node));
             state.services(node).remove(Exporters.nodeServiceName(node));
             host.remove(Exporters.directory(deployment, node));
@@ -166,9 +215,17 @@ final class MonitoringPhase implements Phase {
         }
         Deployment deployment = state.context().deployment();
         String password = state.context().secrets().get(SecretNames.SCRAPE_PASSWORD);
-        Wait.until("for every node's postgres_exporter and node_exporter to answer", READY, () -> {
-            List<String> problems = ApplyState.each(deployment.nodes(), node ->
-                    Exporters.whyUnhealthy(state.context().host(node), deployment, node, password));
+        Wait.until("for every node's postgres_exporter and node_exporter (and Prometheus) to answer", READY, () -> {
+            String prometheus = state.context().spec().monitoring().prometheus();
+            List<String> problems = ApplyState.each(deployment.nodes(), node -> {
+                Host host = state.context().host(node);
+                String why = Exporters.whyUnhealthy(host, deployment, node, password);
+                if (why == null && node.name().equals(prometheus)
+                        && !Exporters.scrape(host, deployment, node, MonitoringSpec.PROMETHEUS_PORT, password).ok()) {
+                    why = node.name() + ": Prometheus does not answer yet";
+                }
+                return why;
+            });
             return problems.isEmpty() ? null : String.join("; ", problems);
         });
     }
