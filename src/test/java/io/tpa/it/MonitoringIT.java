@@ -88,6 +88,23 @@ class MonitoringIT {
             }
             assertThat(group.tpa("apply").stdout()).contains("No changes");
 
+            // tpa status --watch: a frame a second, with every node's transactions per second from the second frame on.
+            Process watch = Tpa.start("status", group.path(), "--watch", "1", "--json");
+            List<String> frames = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(watch.getInputStream(),
+                    StandardCharsets.UTF_8)).lines().forEach(frames::add));
+            reader.start();
+            try {
+                Wait.until("for two frames of tpa status --watch", Duration.ofSeconds(30), () -> frames.size() >= 2);
+            } finally {
+                watch.destroy();
+                watch.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            JsonNode second = Json.JSON.readTree(frames.get(1));
+            assertThat(second.path("status").path("clusters").get(0).path("nodes")).hasSize(2);
+            assertThat(second.path("tps").path(primary.name()).asDouble(-1)).as(frames.get(1)).isGreaterThanOrEqualTo(0);
+            assertThat(second.path("tps").path(replica.name()).asDouble(-1)).as(frames.get(1)).isGreaterThanOrEqualTo(0);
+
             // The configuration in the group directory, with the password file it asks for, is what Prometheus accepts.
             Path monitoring = group.directory.resolve("monitoring");
             Files.writeString(Files.createFile(monitoring.resolve("prometheus.password"),
