@@ -88,6 +88,18 @@ class MonitoringIT {
             }
             assertThat(group.tpa("apply").stdout()).contains("No changes");
 
+            // tpa rotate-certs: the exporters present the new certificate without a restart, and its expiry is the metric's.
+            String before = expiryMetric(get(https, replica, 9100, password).body());
+            Tpa.Result rotate = group.tpa("rotate-certs");
+            assertThat(rotate.exitCode()).as(rotate.output()).isZero();
+            assertThat(rotate.stdout()).contains("monitoring");
+            // (A new client: the first one's kept connection still runs the TLS session of the former certificate.)
+            HttpResponse<String> rotated = get(https(group.directory.resolve("tls/ca.crt")), replica, 9100, password);
+            java.security.cert.X509Certificate presented = (java.security.cert.X509Certificate) rotated.sslSession().orElseThrow()
+                    .getPeerCertificates()[0];
+            assertThat(expiryMetric(rotated.body())).isNotEqualTo(before)
+                    .isEqualTo(Long.toString(presented.getNotAfter().toInstant().getEpochSecond()));
+
             // tpa status --watch: a frame a second, with every node's transactions per second from the second frame on.
             Process watch = Tpa.start("status", group.path(), "--watch", "1", "--json");
             List<String> frames = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -180,6 +192,13 @@ class MonitoringIT {
     private static HttpResponse<String> prometheus(HttpClient https, DeployedNode server, String path, String password)
             throws IOException, InterruptedException {
         return send(https, URI.create("https://" + server.address() + ":9090/api/v1/" + path), password);
+    }
+
+    /** The value of tpa_certificate_expiry_timestamp_seconds in node_exporter's page, as a whole number. */
+    private static String expiryMetric(String page) {
+        return page.lines().filter(line -> line.startsWith("tpa_certificate_expiry_timestamp_seconds{"))
+                .map(line -> Long.toString((long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))))
+                .findFirst().orElseThrow(() -> new AssertionError("no certificate expiry in node_exporter's page"));
     }
 
     /** The metrics page, or "" while it does not answer. */
