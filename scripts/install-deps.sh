@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what tpa needs on Debian 12 from Debian's own packages: a JDK to build and run tpa, and
 # the stack it deploys (PostgreSQL 15, Patroni, etcd, supervisor; pgbouncer and HAProxy for endpoints, pgBackRest for backups) as named in
-# src/main/resources/catalog/versions.yml (a test keeps the two lists in step), and pgbadger, which
-# `tpa report logs` runs on this machine.
+# src/main/resources/catalog/versions.yml (a test keeps the two lists in step; prometheus-postgres-exporter and
+# prometheus-node-exporter for monitoring), pgbadger, which
+# `tpa report logs` runs on this machine, and prometheus, whose promtool checks the configuration and alert rules tpa
+# writes (and whose server runs them in the tests).
 # Package scripts may neither start services nor create PostgreSQL's default cluster: tpa runs its own.
 set -euo pipefail
 
@@ -15,6 +17,7 @@ packages=(
   pgbouncer haproxy
   pgbadger
   pgbackrest
+  prometheus prometheus-postgres-exporter prometheus-node-exporter
 )
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi

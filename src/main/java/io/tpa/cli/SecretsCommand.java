@@ -22,7 +22,7 @@ final class SecretsCommand implements Runnable {
         @Mixin
         GroupArgument group;
 
-        @Parameters(index = "1", paramLabel = "ROLE", description = "The role: postgres, replicator, rewinder, tpa_monitor or app.")
+        @Parameters(index = "1", paramLabel = "ROLE", description = "The role: postgres, replicator, rewinder, tpa_monitor or app; or prometheus, the user Prometheus names to the exporters of a group with monitoring.")
         String role;
 
         @Override

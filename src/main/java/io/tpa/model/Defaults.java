@@ -38,7 +38,8 @@ public final class Defaults {
                 ssh,
                 spec.failover() == null ? FAILOVER : spec.failover(),
                 spec.endpoints() == null ? null : spec.endpoints().resolved(),
-                spec.backup() == null ? null : spec.backup().resolved());
+                spec.backup() == null ? null : spec.backup().resolved(),
+                spec.monitoring() == null ? null : spec.monitoring().resolved());
     }
 
     /** The PostgreSQL major stays open when the config names none: the hosts' release decides it (Resolver). */

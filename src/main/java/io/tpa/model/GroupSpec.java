@@ -22,7 +22,9 @@ public record GroupSpec(
         /** HAProxy and pgbouncer on every node (null: none, the default). */
         EndpointsSpec endpoints,
         /** Backups with pgBackRest (null: none, the default). */
-        BackupSpec backup) {
+        BackupSpec backup,
+        /** Prometheus exporters on every node, and a Prometheus configuration with alert rules (null: none, the default). */
+        MonitoringSpec monitoring) {
 
     public GroupSpec {
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
@@ -30,7 +32,12 @@ public record GroupSpec(
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
                      AccessSpec access, String compliance, Boolean synchronous, SshSpec ssh, String failover) {
-        this(name, platform, postgres, defaults, clusters, access, compliance, synchronous, ssh, failover, null, null);
+        this(name, platform, postgres, defaults, clusters, access, compliance, synchronous, ssh, failover, null, null, null);
+    }
+
+    public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters,
+                     AccessSpec access, String compliance, Boolean synchronous, SshSpec ssh, String failover, EndpointsSpec endpoints) {
+        this(name, platform, postgres, defaults, clusters, access, compliance, synchronous, ssh, failover, endpoints, null, null);
     }
 
     public GroupSpec(String name, String platform, PostgresSpec postgres, DefaultsSpec defaults, List<ClusterSpec> clusters) {

@@ -11,6 +11,12 @@ public final class SecretNames {
     /** The user Patroni's REST API knows. */
     public static final String PATRONI_API_USER = "tpa";
 
+    /**
+     * Password of the user {@value MonitoringSpec#SCRAPE_USER}, which Prometheus gives the exporters of a group with
+     * {@code monitoring:} (HTTP basic auth; the exporters keep its bcrypt hash).
+     */
+    public static final String SCRAPE_PASSWORD = MonitoringSpec.SCRAPE_USER;
+
     private SecretNames() {
     }
 }

@@ -428,6 +428,11 @@ public final class SpecLoader {
                 problems.addAll(hostProblems(document, ssh, node, nodePath, hosts));
             }
         }
+        if (spec.monitoring() != null && spec.monitoring().prometheus() != null && !nodeNames.containsKey(spec.monitoring().prometheus())) {
+            problems.add(document.problem(new ConfigPath(List.of("monitoring", "prometheus")), "no node is named '"
+                    + spec.monitoring().prometheus() + "'; name one of the group's nodes: " + String.join(", ",
+                    spec.allNodes().stream().map(NodeSpec::name).toList())));
+        }
         return problems;
     }
 

@@ -73,6 +73,9 @@ public record GroupContext(
         if (spec.endpoints() != null) {
             secrets.computeIfAbsent(io.tpa.component.Pgbouncer.LOOKUP_ROLE, name -> Passwords.generate()); // pgbouncer's lookup role
         }
+        if (spec.monitoring() != null) {
+            secrets.computeIfAbsent(SecretNames.SCRAPE_PASSWORD, name -> Passwords.generate()); // Prometheus to the exporters
+        }
         CertificateAuthority authority = directory.certificateAuthority(secrets, spec.name());
         Http http = GroupAccess.http(authority, secrets);
         Catalog catalog = desired.catalog();

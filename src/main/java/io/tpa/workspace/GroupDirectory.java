@@ -45,6 +45,7 @@ public final class GroupDirectory {
             secrets.json
             .tpa/
             reports/
+            monitoring/*.password
             """;
     /** Where `tpa report` writes its reports: generated from the logs, they may quote statements, so never committed. */
     public static final String REPORTS = "reports";
@@ -233,6 +234,41 @@ public final class GroupDirectory {
             password.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return password.toString();
+    }
+
+    /** A file tpa writes into the directory for others to read ({@code monitoring/prometheus.yml}), or empty. */
+    public Optional<String> readFile(String relative) {
+        Path file = path.resolve(relative);
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Writes a file into the directory (0644, committed with the change), creating its directories. */
+    public void writeFile(String relative, String content) {
+        writeAtomically(path.resolve(relative), content, "rw-r--r--");
+    }
+
+    /** Removes a file tpa wrote into the directory, and its directory when that is left empty. */
+    public void removeFile(String relative) {
+        Path file = path.resolve(relative);
+        try {
+            Files.deleteIfExists(file);
+            Path parent = file.getParent();
+            while (!parent.equals(path)) {
+                try (java.util.stream.Stream<Path> left = Files.list(parent)) {
+                    if (left.findAny().isPresent()) {
+                        break;
+                    }
+                }
+                Files.delete(parent);
+                parent = parent.getParent();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + file, e);
+        }
     }
 
     static void writeAtomically(Path target, String content, String permissions) {

@@ -82,7 +82,7 @@ class SpecLoaderTest {
                 name: demo
                 owner: me
                 clusters: [{name: main, nodes: [{name: pg1}]}]
-                """, "tpa.yml:2:1: unknown key 'owner'; allowed here: name, platform, ssh, postgres, defaults, access, compliance, synchronous, failover, endpoints, backup, clusters");
+                """, "tpa.yml:2:1: unknown key 'owner'; allowed here: name, platform, ssh, postgres, defaults, access, compliance, synchronous, failover, endpoints, backup, monitoring, clusters");
     }
 
     @Test

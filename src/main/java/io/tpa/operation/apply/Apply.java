@@ -53,6 +53,7 @@ public final class Apply {
                 new BackupPhase.Schedule(),
                 new PoolerRolePhase(),
                 new EndpointsPhase(),
+                new MonitoringPhase(),
                 new RecordPhase());
     }
 
@@ -143,7 +144,7 @@ public final class Apply {
 
     /** Issues every node a new certificate and reloads the services that present it: no restart, no downtime. */
     public static ApplyResult rotateCertificates(Path directory, ApplyListener listener) {
-        return converge(directory, "rotate-certs", () -> { }, List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase()), listener,
+        return converge(directory, "rotate-certs", () -> { }, List.of(new PreparePhase(), new TlsPhase(true), new HealthPhase(), new MonitoringPhase()), listener,
                 Confirmation.NO, false, false);
     }
 

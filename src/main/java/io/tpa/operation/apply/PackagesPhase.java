@@ -30,6 +30,13 @@ final class PackagesPhase implements Phase {
             if (deployment.backup() != null) {
                 wanted.addAll(state.context().catalog().featurePackages(hosts.get(host).get(0).release(), "backup"));
             }
+            if (state.context().spec().monitoring() != null) {
+                wanted.addAll(state.context().catalog().featurePackages(hosts.get(host).get(0).release(), "monitoring"));
+                String prometheus = state.context().spec().monitoring().prometheus();
+                if (hosts.get(host).stream().anyMatch(node -> node.name().equals(prometheus))) {
+                    wanted.addAll(state.context().catalog().featurePackages(hosts.get(host).get(0).release(), "prometheus"));
+                }
+            }
             if (deployment.platform().equals("ssh")) {
                 wanted.add("nftables"); // the group's firewall (host preparation)
             }

@@ -54,7 +54,9 @@ final class RemoveNodesPhase implements Phase {
                         + "`), then apply again");
             }
             actions.add(new Action(title(), node.name(), "stop " + node.name() + ", delete its data and free its address", true, () -> {
-                for (String endpoint : List.of(io.tpa.component.Haproxy.serviceName(node), io.tpa.component.Pgbouncer.serviceName(node))) {
+                for (String endpoint : List.of(io.tpa.component.Haproxy.serviceName(node), io.tpa.component.Pgbouncer.serviceName(node),
+                        io.tpa.component.Exporters.postgresServiceName(node), io.tpa.component.Exporters.nodeServiceName(node),
+                        io.tpa.component.PrometheusConfig.serverServiceName(node))) {
                     if (state.serviceState(node, endpoint) != null) {
                         state.services(node).remove(endpoint);
                     }

@@ -2,6 +2,7 @@ package io.tpa.operation.secrets;
 
 import io.tpa.error.UserError;
 import io.tpa.model.Roles;
+import io.tpa.model.SecretNames;
 import io.tpa.workspace.GroupDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +15,11 @@ public final class Secrets {
     private Secrets() {
     }
 
-    /** The password the group keeps for one of its roles. */
+    /** The password the group keeps for one of its roles, or for the exporters' user {@value SecretNames#SCRAPE_PASSWORD}. */
     public static String password(Path directory, String role) {
-        if (!Roles.ALL.contains(role)) {
-            throw new UserError("role '" + role + "': no such role; the group's roles are " + String.join(", ", Roles.ALL));
+        if (!Roles.ALL.contains(role) && !role.equals(SecretNames.SCRAPE_PASSWORD)) {
+            throw new UserError("role '" + role + "': no such role; the group's roles are " + String.join(", ", Roles.ALL)
+                    + " (and " + SecretNames.SCRAPE_PASSWORD + ", the exporters' user, with monitoring)");
         }
         GroupDirectory group = new GroupDirectory(directory);
         if (!Files.isDirectory(group.path())) {
