@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "logs", mixinStandardHelpOptions = true, description = {
-        "Show the log lines of the group's services (PostgreSQL, Patroni, etcd; pgbouncer and HAProxy with endpoints) from every node, or one, in time order; "
+        "Show the log lines of the group's services (PostgreSQL, Patroni, etcd; pgbouncer and HAProxy with endpoints; pgBackRest with backups) from every node, or one, in time order; "
                 + "each line starts with its node and service, then its time in UTC.",
         "Exit code 1 when a node's logs could not be read (the others' lines are still shown). See docs/monitoring.md."})
 final class LogsCommand implements Callable<Integer> {

@@ -101,6 +101,11 @@ class BackupIT {
             // ...while the restored group's first replica, with no backup in its new repository yet, copied its primary.
             String restoredLog = Files.readString(Path.of(restored.deployment().baseDirectory(), "nodes/pg2/log/patroni.log"));
             assertThat(restoredLog).contains("replica has been created using basebackup");
+
+            // pgBackRest's own lines, through tpa logs: both nodes archived, each while it was primary.
+            Tpa.Result logs = source.tpa("logs", "--service", "pgbackrest", "--grep", "archive-push command end");
+            assertThat(logs.exitCode()).as(logs.output()).isZero();
+            assertThat(logs.stdout()).contains("pg1 pgbackrest ").contains("pg2 pgbackrest ").contains("completed successfully");
         }
     }
 

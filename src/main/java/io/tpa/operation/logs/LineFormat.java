@@ -99,6 +99,23 @@ public interface LineFormat {
      * master's lines ({@code [WARNING]  (42) : Server rw/pg2 is DOWN ...}) carry no time, so they are read as continuations
      * of the line before them.
      */
+    /**
+     * pgBackRest's log files: {@code 2026-12-07 02:40:42.855 P00   INFO: backup command begin 2.45: ...}, in the host's
+     * local time; the {@code PROCESS START} banners between runs are not lines of their own.
+     */
+    LineFormat PGBACKREST = new LineFormat() {
+        private static final Pattern LINE = Pattern.compile("(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3}) P\\d+ +([A-Z]+): (.*)");
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", java.util.Locale.ROOT);
+
+        @Override
+        public Optional<Parsed> parse(String line, ZoneId hostZone) {
+            Matcher matcher = LINE.matcher(line);
+            return matcher.matches()
+                    ? localTime(matcher.group(1), TIME, hostZone).map(time -> new Parsed(time, matcher.group(2), matcher.group(3), null))
+                    : Optional.empty();
+        }
+    };
+
     LineFormat HAPROXY = new LineFormat() {
         private static final Pattern LINE = Pattern.compile("\\S+ \\[(\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}\\.\\d{3})\\] (.*)");
         private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", java.util.Locale.ROOT);

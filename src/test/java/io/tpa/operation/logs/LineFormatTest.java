@@ -22,6 +22,16 @@ class LineFormatTest {
     }
 
     @Test
+    void pgBackRestLinesAreInTheHostsLocalTimeAndBannersAreNoLines() {
+        LineFormat.Parsed parsed = LineFormat.PGBACKREST.parse("2026-12-06 03:40:42.855 P00   INFO: archive-push command end: completed "
+                + "successfully (12ms)", PARIS_WINTER).orElseThrow();
+        assertThat(parsed.time()).isEqualTo(Instant.parse("2026-12-06T02:40:42.855Z"));
+        assertThat(parsed.level()).isEqualTo("INFO");
+        assertThat(parsed.message()).isEqualTo("archive-push command end: completed successfully (12ms)");
+        assertThat(LineFormat.PGBACKREST.parse("-------------------PROCESS START-------------------", ZoneOffset.UTC)).isEmpty();
+    }
+
+    @Test
     void postgresJsonlogAddsTheStatementOfAnError() {
         String line = "{\"timestamp\":\"2026-12-06 02:40:00.000 UTC\",\"error_severity\":\"ERROR\",\"message\":\"relation \\\"nope\\\" does not exist\","
                 + "\"statement\":\"select * from nope\"}";

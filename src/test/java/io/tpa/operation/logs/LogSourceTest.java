@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 class LogSourceTest {
     @Test
     void aServiceIsChosenByNameAndAnUnknownOneListsTheKnownOnes() {
-        assertThat(LogSource.selected(null)).extracting(LogSource::service).containsExactly("postgres", "patroni", "etcd", "pgbouncer", "haproxy");
+        assertThat(LogSource.selected(null)).extracting(LogSource::service).containsExactly("postgres", "patroni", "etcd", "pgbouncer", "haproxy", "pgbackrest");
         assertThat(LogSource.selected("patroni")).extracting(LogSource::service).containsExactly("patroni");
         assertThatThrownBy(() -> LogSource.selected("pgbouncr")).isInstanceOfSatisfying(UserError.class, error -> {
             assertThat(error.exitCode()).isEqualTo(UserError.BAD_INPUT);
-            assertThat(error.getMessage()).isEqualTo("unknown service 'pgbouncr'; the services tpa reads logs of are postgres, patroni, etcd, pgbouncer, haproxy");
+            assertThat(error.getMessage()).isEqualTo("unknown service 'pgbouncr'; the services tpa reads logs of are postgres, patroni, etcd, pgbouncer, haproxy, pgbackrest");
         });
     }
 
