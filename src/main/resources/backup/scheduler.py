@@ -4,10 +4,12 @@
 Once a minute it checks the group's schedule, two cron lines (minute hour day-of-month month day-of-week, UTC),
 and when one is due runs a pgBackRest backup of that type: full when both are due. The backup is taken from a
 streaming replica when pgBackRest finds one, else from the primary. Its settings come from the JSON file named
-on the command line; the superuser's password from the 0600 file PGPASSFILE names.
+on the command line; the superuser's password from the 0600 file PGPASSFILE names. With monitoring, it writes the
+newest backup's end time for node_exporter's text file collector at start, after each backup and every 5 minutes.
 """
 import datetime
 import json
+import os
 import subprocess
 import sys
 import time
@@ -46,6 +48,32 @@ def due(cron, moment):
         and day_or_weekday
 
 
+def write_metrics(settings):
+    """With monitoring (node_exporter's text file directory exists), when the newest backup ended (0: none yet)."""
+    path = settings['metrics_file']
+    directory = os.path.dirname(path)
+    if not os.path.isdir(directory):
+        return
+    result = subprocess.run(settings['info'], capture_output=True, text=True)
+    if result.returncode != 0:
+        return
+    newest = 0
+    for stanza in json.loads(result.stdout):
+        for entry in stanza.get('backup', []):
+            if not entry.get('error', False):
+                newest = max(newest, entry['timestamp']['stop'])
+    text = ('# HELP tpa_backup_newest_end_timestamp_seconds When the newest backup in the group\'s repository ended (0: none yet).\n'
+            '# TYPE tpa_backup_newest_end_timestamp_seconds gauge\n'
+            f'tpa_backup_newest_end_timestamp_seconds {newest}\n'
+            '# HELP tpa_backup_max_age_seconds How old the newest backup may be: twice the most frequent schedule.\n'
+            '# TYPE tpa_backup_max_age_seconds gauge\n'
+            f'tpa_backup_max_age_seconds {settings["max_age_seconds"]}\n')
+    temporary = path + '.tmp'
+    with open(temporary, 'w') as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
 def backup(command, kind):
     started = datetime.datetime.now(datetime.timezone.utc)
     print(f'{started:%Y-%m-%d %H:%M:%S} UTC: {kind} backup due', flush=True)
@@ -65,10 +93,12 @@ def main():
     while True:
         now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
         if now != last:
-            last = now
             kind = 'full' if due(settings['full'], now) else 'diff' if due(settings['diff'], now) else None
             if kind:
                 backup(settings['command'], kind)
+            if kind or last is None or now.minute % 5 == 0:
+                write_metrics(settings)
+            last = now
         time.sleep(10)
 
 

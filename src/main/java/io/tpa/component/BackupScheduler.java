@@ -77,10 +77,21 @@ public final class BackupScheduler {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("command", List.of(PgBackRest.BINARY, "--config=" + pgbackrestConfigFile(deployment), "--stanza=" + PgBackRest.stanza(deployment),
                 "--log-level-console=info"));
+        settings.put("info", List.of(PgBackRest.BINARY, "--config=" + pgbackrestConfigFile(deployment), "--stanza=" + PgBackRest.stanza(deployment),
+                "--output=json", "info"));
         BackupSpec.Schedule schedule = deployment.backup().schedule();
         settings.put("full", cronOrNever(schedule.full()));
         settings.put("diff", cronOrNever(schedule.diff()));
+        // With monitoring, node_exporter's text file directory on the scheduler's node gets the newest backup's end time.
+        settings.put("metrics_file", Exporters.textFileDirectory(deployment, schedulerNode(deployment)) + "/tpa_backup.prom");
+        settings.put("max_age_seconds", schedule.maximumAge().toSeconds());
         return Json.write(settings);
+    }
+
+    /** The node whose server runs the scheduler: the primary cluster's first node. */
+    public static DeployedNode schedulerNode(Deployment deployment) {
+        return deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst().orElse(deployment.clusters().get(0))
+                .nodes().get(0);
     }
 
     /** A cron line that is never due (February 31st) stands for off. */

@@ -33,6 +33,22 @@ public record BackupSpec(Repository repository, Retention retention, Schedule sc
 
     /** @param full when a full backup is due; @param diff when a differential backup is due (hourly, daily, weekly or a cron line) */
     public record Schedule(String full, String diff) {
+        /**
+         * How old the newest backup may be before it counts as too old ({@code tpa test}, the TpaBackupTooOld alert): twice
+         * the most frequent of the two schedules; 8 days for weekly, a cron line, or both off.
+         */
+        public java.time.Duration maximumAge() {
+            java.time.Duration shortest = java.time.Duration.ofDays(4);
+            for (String each : java.util.List.of(full, diff)) {
+                java.time.Duration interval = switch (each) {
+                    case "hourly" -> java.time.Duration.ofHours(1);
+                    case "daily" -> java.time.Duration.ofDays(1);
+                    default -> java.time.Duration.ofDays(4);
+                };
+                shortest = interval.compareTo(shortest) < 0 ? interval : shortest;
+            }
+            return shortest.multipliedBy(2);
+        }
     }
 
     /** Every default filled in; the repository path stays open when the config names none (the platform decides it). */

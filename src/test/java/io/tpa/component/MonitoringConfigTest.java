@@ -131,7 +131,7 @@ class MonitoringConfigTest {
             Files.writeString(monitoring.resolve(PrometheusConfig.CONFIG_FILE), PrometheusConfig.config(new MonitoringSpec(null).resolved()));
             Files.writeString(monitoring.resolve(PrometheusConfig.RULES_FILE), PrometheusConfig.rules());
             Files.writeString(monitoring.resolve(PrometheusConfig.targetsFile(DEPLOYMENT)), PrometheusConfig.targets(DEPLOYMENT));
-            assertThat(promtool(monitoring, "check", "config", PrometheusConfig.CONFIG_FILE)).contains("SUCCESS: 9 rules found");
+            assertThat(promtool(monitoring, "check", "config", PrometheusConfig.CONFIG_FILE)).contains("SUCCESS: 10 rules found");
             assertThat(PrometheusConfig.config(new MonitoringSpec("30s"))).contains("scrape_interval: 30s", "evaluation_interval: 30s");
         } finally {
             delete(group);
@@ -162,7 +162,7 @@ class MonitoringConfigTest {
     void everyAlertRuleHasATestWhereItFiresAndTheHealthyGroupFiresNone() throws IOException {
         Set<String> rules = new TreeSet<>();
         YAML.readTree(PrometheusConfig.rules()).path("groups").forEach(group -> group.path("rules").forEach(rule -> rules.add(rule.path("alert").asText())));
-        assertThat(rules).hasSize(9).contains("TpaNoPrimary", "TpaMultiplePrimaries", "TpaReplicaNotStreaming", "TpaReplicationLag",
+        assertThat(rules).hasSize(10).contains("TpaBackupTooOld", "TpaNoPrimary", "TpaMultiplePrimaries", "TpaReplicaNotStreaming", "TpaReplicationLag",
                 "TpaWalArchivingFailing", "TpaDiskFilling", "TpaConnectionsNearMax", "TpaCertificateExpiring", "TpaTransactionIdWraparound");
         Set<String> firing = new TreeSet<>();
         Set<String> quiet = new TreeSet<>();

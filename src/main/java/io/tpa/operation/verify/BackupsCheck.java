@@ -31,7 +31,7 @@ final class BackupsCheck implements GroupCheck {
             return CheckReport.skipped(id(), title(), "the group keeps no backups");
         }
         BackupStatus status = BackupStatus.read(group.access(), group.health());
-        Duration allowed = maximumAge(backup.schedule());
+        Duration allowed = backup.schedule().maximumAge();
         String where = "repository " + status.repository();
         if (status.archiving() != null) {
             return report(List.of(new NodeResult(where, Result.FAIL, "archiving fails: " + status.archiving())), "archiving fails",
@@ -48,20 +48,6 @@ final class BackupsCheck implements GroupCheck {
         return report(List.of(new NodeResult(where, recent ? Result.PASS : Result.FAIL, evidence)), evidence,
                 "take one with `tpa backup " + group.directory() + "`, and see the scheduler's log (backup/scheduler.log in the group's base "
                         + "directory)");
-    }
-
-    /** Twice the most frequent of the two schedules. */
-    static Duration maximumAge(BackupSpec.Schedule schedule) {
-        Duration shortest = Duration.ofDays(4);
-        for (String each : List.of(schedule.full(), schedule.diff())) {
-            Duration interval = switch (each) {
-                case "hourly" -> Duration.ofHours(1);
-                case "daily" -> Duration.ofDays(1);
-                default -> Duration.ofDays(4);
-            };
-            shortest = interval.compareTo(shortest) < 0 ? interval : shortest;
-        }
-        return shortest.multipliedBy(2);
     }
 
     private static String hours(Duration duration) {
