@@ -84,7 +84,7 @@ public final class UiServer implements AutoCloseable {
             config.router.mount(router -> {
                 router.before(context -> {
                     context.header("Cache-Control", "no-store");
-                    context.header("Referrer-Policy", "no-referrer");
+                    context.header("Referrer-Policy", "same-origin");
                     context.header("X-Frame-Options", "DENY");
                     context.header("X-Content-Type-Options", "nosniff");
                     context.header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
