@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -178,18 +179,27 @@ class UiIT {
             save("config-history");
 
             // Switch over: the confirmation shows the plan; the topology changes; the history grows by one version.
+            // The group page stays open in a tab of its own: its topology must change without a reload.
+            String actionsTab = browser.getWindowHandle();
+            browser.switchTo().newWindow(WindowType.TAB);
+            browser.get(base + "/groups/" + GROUP);
+            String topologyTab = browser.getWindowHandle();
+            assertThat(roles()).isEqualTo(Map.of("pg1", "primary", "pg2", "replica"));
+            browser.switchTo().window(actionsTab);
             browser.get(base + "/groups/" + GROUP + "/switchover");
             assertThat(browser.findElement(By.id("plan")).getText()).contains("from pg1 to pg2");
             save("switchover-confirm");
             browser.findElement(By.id("confirm")).click();
             assertThat(finished()).contains("switched over from pg1 to pg2");
             save("switchover-done");
-            browser.get(base + "/groups/" + GROUP);
+            browser.switchTo().window(topologyTab);
             Wait.until("the topology shows pg2 as the primary", Duration.ofSeconds(60),
                     () -> roles().equals(Map.of("pg1", "replica", "pg2", "primary")));
             Wait.until("pg1 streams from pg2", Duration.ofSeconds(60),
                     () -> !browser.findElements(By.cssSelector("#topology [data-health=healthy]")).isEmpty());
             save("group-after-switchover");
+            browser.close();
+            browser.switchTo().window(actionsTab);
 
             browser.get(base + "/groups/" + GROUP + "/config");
             List<WebElement> versions = browser.findElements(By.cssSelector("#history tr[data-version]"));
