@@ -110,6 +110,7 @@ class UiIT {
                 }
             }
             delete(browserProfile);
+            delete(workspace);
         }
     }
 
