@@ -20,7 +20,8 @@ final class Topology {
 
     static String svg(String group, GroupStatus status) {
         int widest = status.clusters().stream().mapToInt(cluster -> Math.max(1, cluster.nodes().size() - 1)).max().orElse(1);
-        int panelWidth = widest * (BOX_WIDTH + GAP) + GAP;
+        int longestTitle = status.clusters().stream().mapToInt(cluster -> title(cluster).length()).max().orElse(0);
+        int panelWidth = Math.max(widest * (BOX_WIDTH + GAP) + GAP, longestTitle * 8 + 30);
         int panelHeight = TITLE + BOX_HEIGHT * 2 + ROW_GAP + GAP;
         int height = status.clusters().size() * (panelHeight + GAP);
         StringBuilder svg = new StringBuilder();
@@ -31,10 +32,11 @@ final class Topology {
                         + "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#44505e\"/></marker></defs>");
         int top = 0;
         for (GroupStatus.ClusterStatus cluster : status.clusters()) {
+            GroupStatus.NodeStatus leader = cluster.nodes().stream().filter(node -> !node.role().equals("replica")).findFirst().orElse(null);
+            String title = title(cluster);
             svg.append("<g class=\"cluster\" data-cluster=\"").append(Html.escape(cluster.name())).append("\">")
                     .append(rect(10, top, panelWidth, panelHeight, "#ffffff", "#b8c2cf", 8))
-                    .append(text(22, top + 19, "cluster " + cluster.name() + " (" + cluster.location() + ")", 14, "600", "#1d3557"));
-            GroupStatus.NodeStatus leader = cluster.nodes().stream().filter(node -> !node.role().equals("replica")).findFirst().orElse(null);
+                    .append(text(22, top + 19, title, 14, "600", leader == null ? "#c0392b" : "#1d3557"));
             List<GroupStatus.NodeStatus> others = new ArrayList<>(cluster.nodes());
             others.remove(leader);
             int leaderX = 10 + (panelWidth - BOX_WIDTH) / 2;
@@ -61,6 +63,14 @@ final class Topology {
             top += panelHeight + GAP;
         }
         return svg.append("</svg>").toString();
+    }
+
+    /** The panel's title: the cluster, its location, and what is special about it. */
+    private static String title(GroupStatus.ClusterStatus cluster) {
+        GroupStatus.NodeStatus leader = cluster.nodes().stream().filter(node -> !node.role().equals("replica")).findFirst().orElse(null);
+        return "cluster " + cluster.name() + " (" + cluster.location() + ")"
+                + (leader != null && leader.role().equals("standby_leader") ? ": standby, its leader replicates from the primary cluster" : "")
+                + (leader == null ? ": NO RUNNING PRIMARY" : "");
     }
 
     private static String node(String group, GroupStatus.NodeStatus node, int x, int y) {
