@@ -235,6 +235,10 @@ final class ActionPages {
         }
         out.append("</table>");
         plan.notes().forEach(note -> out.append("<p class=\"note\">Note: ").append(Html.escape(note)).append("</p>"));
+        if (outcome.cost() != null) {
+            out.append("<h2>What it costs</h2><p class=\"note\">The group after this change beside what runs today, per month "
+                    + "(tpa cost --what-if on the edited config).</p>").append(GroupPages.whatIf(outcome.cost()));
+        }
         return out.toString();
     }
 

@@ -7,6 +7,7 @@ import io.tpa.model.Deployment;
 import io.tpa.model.Json;
 import io.tpa.model.NodeSpec;
 import io.tpa.operation.GroupAccess;
+import io.tpa.operation.cost.Amounts;
 import io.tpa.operation.cost.ClusterCost;
 import io.tpa.operation.cost.Cost;
 import io.tpa.operation.cost.CostLine;
@@ -285,19 +286,28 @@ final class GroupPages {
         report.notes().forEach(note -> body.append("<p class=\"note\">Note: ").append(Html.escape(note)).append("</p>"));
         body.append("<h2>What if: the config (tpa.yml) against what runs (deployment.json)</h2><p class=\"note\">After an edit of tpa.yml "
                 + "that apply has not deployed yet, this is what it would change in the bill (tpa cost --what-if).</p>");
-        for (WhatIf whatIf : Cost.run(directory, null, true).whatIfs()) {
+        body.append(whatIf(Cost.run(directory, null, true)));
+        context.html(Html.page("Cost of " + group, body.toString()));
+    }
+
+    /** The what-if tables of a report: per cloud, each line today and planned, with the difference. */
+    static String whatIf(CostReport report) {
+        StringBuilder body = new StringBuilder();
+        for (WhatIf whatIf : report.whatIfs()) {
             List<List<String>> rows = new ArrayList<>();
             for (WhatIf.Change line : whatIf.lines()) {
                 if (line.today().signum() != 0 || line.planned().signum() != 0 || line.change() != null) {
                     rows.add(List.of(line.cluster(), line.node(), line.component(), line.today().toPlainString(), line.planned().toPlainString(),
-                            io.tpa.operation.cost.Amounts.signed(line.difference()), line.change() == null ? "" : line.change()));
+                            Amounts.signed(line.difference()), line.change() == null ? "" : line.change()));
                 }
             }
             rows.add(List.of("group", "total", "", whatIf.today().toPlainString(), whatIf.planned().toPlainString(),
-                    io.tpa.operation.cost.Amounts.signed(whatIf.difference()), ""));
+                    Amounts.signed(whatIf.difference()), ""));
             body.append("<h3>").append(Html.escape(whatIf.cloud())).append(", ").append(Html.escape(whatIf.currency())).append(" per month</h3>")
-                    .append(Html.table(List.of("Cluster", "Node", "Component", "Today", "Planned", "Difference", "Change"), rows));
+                    .append("<div class=\"what-if\" data-cloud=\"").append(Html.escape(whatIf.cloud())).append("\" data-difference=\"")
+                    .append(whatIf.difference().toPlainString()).append("\">")
+                    .append(Html.table(List.of("Cluster", "Node", "Component", "Today", "Planned", "Difference", "Change"), rows)).append("</div>");
         }
-        context.html(Html.page("Cost of " + group, body.toString()));
+        return body.toString();
     }
 }

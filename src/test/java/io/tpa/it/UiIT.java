@@ -227,9 +227,13 @@ class UiIT {
             String config = Files.readString(group.directory.resolve("tpa.yml"));
             browser.get(base + "/groups/" + GROUP + "/replica-add");
             assertThat(browser.findElement(By.id("plan")).getText()).contains("pg3");
+            assertThat(new java.math.BigDecimal(browser.findElement(By.cssSelector(".what-if[data-cloud=aws]")).getAttribute("data-difference")))
+                    .as("a third node costs more").isPositive();
             save("replica-add-confirm");
             browser.get(base + "/groups/" + GROUP + "/resize?node=pg1&size=medium");
             assertThat(browser.findElement(By.tagName("main")).getText()).contains("Config change");
+            assertThat(new java.math.BigDecimal(browser.findElement(By.cssSelector(".what-if[data-cloud=aws]")).getAttribute("data-difference")))
+                    .as("a medium node costs more than a small one").isPositive();
             save("resize-confirm");
             assertThat(Files.readString(group.directory.resolve("tpa.yml"))).isEqualTo(config);
 
