@@ -243,6 +243,10 @@ class UiIT {
             save("destroy-confirm");
             browser.findElement(By.id("confirm")).click();
             assertThat(finished()).startsWith("Destroyed group " + GROUP);
+            save("destroy-done");
+            browser.get(base + "/");
+            assertThat(browser.findElement(By.cssSelector("tr[data-group=" + GROUP + "] [data-health]")).getAttribute("data-health"))
+                    .isEqualTo("undeployed");
             assertThat(group.directory.resolve("deployment.json")).doesNotExist();
         }
     }
