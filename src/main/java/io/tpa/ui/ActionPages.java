@@ -2,6 +2,8 @@ package io.tpa.ui;
 
 import io.javalin.http.Context;
 import io.tpa.error.UserError;
+import io.tpa.model.ClusterSpec;
+import io.tpa.model.NodeSpec;
 import io.tpa.operation.ConfigChange;
 import io.tpa.operation.apply.Action;
 import io.tpa.operation.apply.Apply;
@@ -77,21 +79,31 @@ final class ActionPages {
     void switchoverForm(Context context) {
         String group = context.pathParam("group");
         Path directory = workspace.group(group);
+        String cluster = blankToNull(context.queryParam("cluster"));
         String to = blankToNull(context.queryParam("to"));
         StringBuilder body = new StringBuilder();
         try {
-            Switchover.Result plan = Switchover.run(directory, null, to, true, ApplyListener.SILENT);
-            List<String> nodes = Show.resolved(directory).primaryCluster().nodes().stream().map(node -> node.name())
-                    .filter(node -> !node.equals(plan.from())).toList();
-            body.append("<form method=\"get\"><label>Promote <select name=\"to\" id=\"to\">");
-            nodes.forEach(node -> body.append("<option").append(node.equals(plan.to()) ? " selected" : "").append(">").append(Html.escape(node))
-                    .append("</option>"));
+            Switchover.Result plan = Switchover.run(directory, cluster, to, true, ApplyListener.SILENT);
+            List<ClusterSpec> clusters = Show.resolved(directory).clusters();
+            body.append("<form method=\"get\">");
+            if (clusters.size() > 1) {
+                body.append("<label>Cluster <select name=\"cluster\" id=\"cluster\">");
+                clusters.forEach(each -> body.append("<option").append(each.name().equals(plan.cluster()) ? " selected" : "").append(">")
+                        .append(Html.escape(each.name())).append("</option>"));
+                body.append("</select></label>");
+            }
+            body.append("<label>Promote <select name=\"to\" id=\"to\">");
+            clusters.stream().filter(each -> each.name().equals(plan.cluster())).flatMap(each -> each.nodes().stream())
+                    .map(NodeSpec::name).filter(node -> !node.equals(plan.from()))
+                    .forEach(node -> body.append("<option").append(node.equals(plan.to()) ? " selected" : "").append(">")
+                            .append(Html.escape(node)).append("</option>"));
             body.append("</select></label><button type=\"submit\">Show the plan</button></form>");
             body.append("<h2>Plan</h2><p id=\"plan\">Would switch cluster ").append(Html.escape(plan.cluster())).append(" over from <b>")
                     .append(Html.escape(plan.from())).append("</b> to <b>").append(Html.escape(plan.to()))
                     .append("</b>: Patroni hands the primary role over with no committed transaction lost; writes pause for a few seconds.</p>");
             body.append(Html.postForm("/groups/" + group + "/switchover", access.csrf(context),
-                    "<input type=\"hidden\" name=\"to\" value=\"" + Html.escape(plan.to()) + "\">",
+                    "<input type=\"hidden\" name=\"cluster\" value=\"" + Html.escape(plan.cluster()) + "\">"
+                            + "<input type=\"hidden\" name=\"to\" value=\"" + Html.escape(plan.to()) + "\">",
                     "<button type=\"submit\" id=\"confirm\">Switch over to " + Html.escape(plan.to()) + "</button>"));
         } catch (UserError error) {
             body.append(Html.error(error.getMessage()));
@@ -102,9 +114,10 @@ final class ActionPages {
     void switchover(Context context) {
         String group = context.pathParam("group");
         Path directory = workspace.group(group);
+        String cluster = blankToNull(context.formParam("cluster"));
         String to = blankToNull(context.formParam("to"));
         Jobs.Job job = jobs.start("Switchover in " + group + " to " + to, group, listener -> {
-            Switchover.Result result = Switchover.run(directory, null, to, false, listener);
+            Switchover.Result result = Switchover.run(directory, cluster, to, false, listener);
             return String.format("Cluster %s switched over from %s to %s in %.1f s.", result.cluster(), result.from(), result.to(), result.seconds());
         });
         context.redirect("/jobs/" + job.id);
