@@ -1,6 +1,7 @@
 package io.tpa.ui;
 
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
 import io.tpa.error.UserError;
 import io.tpa.model.ClusterSpec;
 import io.tpa.model.NodeSpec;
@@ -221,21 +222,45 @@ final class ActionPages {
         context.html(Html.page(job.title, "<p>" + Html.link("/groups/" + job.group, "Group " + job.group) + "</p>" + progress(job)));
     }
 
-    void jobProgress(Context context) {
-        context.html(progress(jobs.job(Integer.parseInt(context.pathParam("id")))));
+    /**
+     * The job's progress as server-sent events: each line as it comes (its index as the event id, so a reconnecting
+     * browser resumes after the last line it has), then the end. The job page's script (ui.js) adds them to the page.
+     */
+    void jobEvents(SseClient client) {
+        Jobs.Job job = jobs.job(Integer.parseInt(client.ctx().pathParam("id")));
+        String lastSeen = client.ctx().header("Last-Event-ID");
+        String shown = client.ctx().queryParam("from");
+        int from = lastSeen != null && lastSeen.matches("\\d{1,9}") ? Integer.parseInt(lastSeen) + 1
+                : shown != null && shown.matches("\\d{1,9}") ? Integer.parseInt(shown) : 0;
+        client.keepAlive();
+        java.util.function.Consumer<Jobs.Event> watcher = new java.util.function.Consumer<>() {
+            @Override
+            public void accept(Jobs.Event event) {
+                if (client.terminated()) {
+                    job.unwatch(this);
+                    return;
+                }
+                if (event.index() >= 0) {
+                    client.sendEvent(event.name(), event.data(), String.valueOf(event.index()));
+                } else {
+                    client.sendEvent(event.name(), event.data());
+                    client.close();
+                }
+            }
+        };
+        client.onClose(() -> job.unwatch(watcher));
+        job.watch(from, watcher);
     }
 
-    /** The job's lines so far; while it runs, the fragment asks for itself again every second. */
+    /** The job's state, outcome and lines so far; while it runs, ui.js follows its events. */
     private static String progress(Jobs.Job job) {
-        Jobs.State state = job.state();
-        StringBuilder out = new StringBuilder("<div id=\"job\" data-state=\"").append(state.name().toLowerCase(java.util.Locale.ROOT)).append("\"");
-        if (state == Jobs.State.RUNNING) {
-            out.append(" hx-get=\"/jobs/").append(job.id).append("/progress\" hx-trigger=\"every 1s\" hx-swap=\"outerHTML\"");
-        }
-        out.append("><p>").append(Html.badge(state.name().toLowerCase(java.util.Locale.ROOT), state.name().toLowerCase(java.util.Locale.ROOT)))
-                .append(" <span id=\"outcome\">").append(Html.escape(job.outcome())).append("</span></p><pre id=\"progress\">");
-        job.lines().forEach(line -> out.append(Html.escape(line)).append('\n'));
-        return out.append("</pre></div>").toString();
+        String state = job.state().name().toLowerCase(java.util.Locale.ROOT);
+        List<String> lines = job.lines();
+        StringBuilder out = new StringBuilder("<div id=\"job\" data-state=\"").append(state).append("\" data-events=\"/jobs/").append(job.id)
+                .append("/events?from=").append(lines.size()).append("\"><p><span id=\"state\" class=\"badge ").append(state).append("\">")
+                .append(state).append("</span> <span id=\"outcome\">").append(Html.escape(job.outcome())).append("</span></p><pre id=\"progress\">");
+        lines.forEach(line -> out.append(Html.escape(line)).append('\n'));
+        return out.append("</pre></div><script src=\"/ui.js\"></script>").toString();
     }
 
     private static String planHtml(ConfigChange.Outcome outcome) {

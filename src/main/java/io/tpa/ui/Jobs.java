@@ -12,20 +12,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** Changing operations run in the background; their progress (the apply listener's events) is read by the job page. */
+/** Changing operations run in the background; their progress (the apply listener's events) streams to the job page. */
 final class Jobs implements AutoCloseable {
     enum State { RUNNING, SUCCEEDED, FAILED }
 
-    /** One operation started from the UI. */
+    /**
+     * What a watcher of a job hears: a progress line (with its index), or the end (the state and the outcome).
+     *
+     * @param name  {@code line}, {@code succeeded} or {@code failed}
+     * @param index the line's index, for a line; -1 for the end
+     */
+    record Event(String name, String data, int index) {
+    }
+
+    /** One operation started from the UI: its progress lines, then how it ended; watchers hear both as they happen. */
     static final class Job implements ApplyListener {
         final int id;
         final String title;
         final String group;
         private final List<String> lines = new ArrayList<>();
-        private volatile State state = State.RUNNING;
-        private volatile String outcome = "";
+        private final List<Consumer<Event>> watchers = new ArrayList<>();
+        private State state = State.RUNNING;
+        private String outcome = "";
 
         Job(int id, String title, String group) {
             this.id = id;
@@ -37,16 +48,46 @@ final class Jobs implements AutoCloseable {
             return List.copyOf(lines);
         }
 
-        State state() {
+        synchronized State state() {
             return state;
         }
 
-        String outcome() {
+        synchronized String outcome() {
             return outcome;
+        }
+
+        /** Tells the watcher every line from {@code from} on, then each new one and the end, as they come. */
+        synchronized void watch(int from, Consumer<Event> watcher) {
+            for (int index = Math.max(0, from); index < lines.size(); index++) {
+                watcher.accept(new Event("line", lines.get(index), index));
+            }
+            if (state == State.RUNNING) {
+                watchers.add(watcher);
+            } else {
+                watcher.accept(end());
+            }
+        }
+
+        synchronized void unwatch(Consumer<Event> watcher) {
+            watchers.remove(watcher);
         }
 
         private synchronized void add(String line) {
             lines.add(line);
+            Event event = new Event("line", line, lines.size() - 1);
+            List.copyOf(watchers).forEach(watcher -> watcher.accept(event));
+        }
+
+        private synchronized void end(State ended, String how) {
+            state = ended;
+            outcome = how;
+            Event event = end();
+            List.copyOf(watchers).forEach(watcher -> watcher.accept(event));
+            watchers.clear();
+        }
+
+        private Event end() {
+            return new Event(state.name().toLowerCase(java.util.Locale.ROOT), outcome, -1);
         }
 
         @Override
@@ -85,14 +126,11 @@ final class Jobs implements AutoCloseable {
         jobs.put(job.id, job);
         executor.submit(() -> {
             try {
-                job.outcome = work.apply(job);
-                job.state = State.SUCCEEDED;
+                job.end(State.SUCCEEDED, work.apply(job));
             } catch (UserError | Wait.WaitTimeout error) {
-                job.outcome = error.getMessage();
-                job.state = State.FAILED;
+                job.end(State.FAILED, error.getMessage());
             } catch (RuntimeException error) {
-                job.outcome = "unexpected error: " + error;
-                job.state = State.FAILED;
+                job.end(State.FAILED, "unexpected error: " + error);
             }
         });
         return job;

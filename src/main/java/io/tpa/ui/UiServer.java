@@ -2,6 +2,7 @@ package io.tpa.ui;
 
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.sse.SseHandler;
 import io.tpa.error.UserError;
 import io.tpa.security.CertificateAuthority;
 import java.io.ByteArrayInputStream;
@@ -108,7 +109,8 @@ public final class UiServer implements AutoCloseable {
                 router.get("/groups/{group}/destroy", actions::destroyForm);
                 router.post("/groups/{group}/destroy", actions::destroy);
                 router.get("/jobs/{id}", actions::job);
-                router.get("/jobs/{id}/progress", actions::jobProgress);
+                router.get("/jobs/{id}/events", new SseHandler(actions::jobEvents));
+                router.get("/ui.js", context -> context.contentType("text/javascript; charset=utf-8").result(script()));
             });
         });
         app.exception(UserError.class, (error, context) -> context.status(error.exitCode() == UserError.BAD_INPUT ? 400 : 500)
@@ -134,6 +136,15 @@ public final class UiServer implements AutoCloseable {
     public void close() {
         jobs.close();
         app.stop();
+    }
+
+    /** The page script (ui.js, a resource): follows a job's events. */
+    private static byte[] script() {
+        try (java.io.InputStream in = UiServer.class.getResourceAsStream("/ui/ui.js")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static InetAddress address(String host) {
