@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what scripts/test-hosts.sh needs to make test hosts: sshd for each host, ip for the
 # namespaces, veths and bridge, nftables for the firewall tests, and debootstrap (with the archive
-# keys) to build the root filesystem of Debian 13 hosts. Debian 12 packages.
+# keys) to build the root filesystem of Debian 13 hosts, and headless Chromium with its chromedriver for the
+# browser tests of tpa ui (UiIT drives /usr/bin/chromium through /usr/bin/chromedriver). Debian 12 packages.
 # Package scripts may not start services: an sshd of this machine's own is not wanted.
 set -euo pipefail
 
-packages=(openssh-server openssh-client iproute2 nftables util-linux debootstrap debian-archive-keyring)
+packages=(openssh-server openssh-client iproute2 nftables util-linux debootstrap debian-archive-keyring chromium chromium-driver)
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 

@@ -1,10 +1,14 @@
 package io.tpa.operation;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.tpa.error.UserError;
 import io.tpa.operation.apply.Apply;
 import io.tpa.operation.apply.ApplyListener;
 import io.tpa.operation.apply.ApplyResult;
 import io.tpa.operation.apply.Plan;
+import io.tpa.operation.cost.Cost;
+import io.tpa.operation.cost.CostReport;
+import io.tpa.operation.cost.OnPremRates;
 import io.tpa.workspace.ConfigEditor;
 import io.tpa.workspace.GroupDirectory;
 import java.io.IOException;
@@ -25,8 +29,17 @@ public final class ConfigChange {
     private ConfigChange() {
     }
 
-    /** What a config change did, or would do. */
-    public record Outcome(String change, Plan plan, ApplyResult result) {
+    /**
+     * What a config change did, or would do.
+     *
+     * @param cost with a dry run, the edited config priced beside what runs today ({@code tpa cost --what-if} in the
+     *             scratch copy); null after a real change, or when the group cannot be priced (a bad pricing.yml)
+     */
+    public record Outcome(String change, Plan plan, ApplyResult result,
+                          @JsonIgnore CostReport cost) {
+        public Outcome(String change, Plan plan, ApplyResult result) {
+            this(change, plan, result, null);
+        }
     }
 
     public static Outcome run(Path directory, UnaryOperator<ConfigEditor> edit, boolean dryRun,
@@ -40,18 +53,22 @@ public final class ConfigChange {
             throw new UserError(file + ": " + e.getMessage());
         }
         if (dryRun) {
-            return new Outcome(edited.description(), planIn(group.path(), file, edited, options.trustNewHosts()), null);
+            return planIn(group.path(), file, edited, options.trustNewHosts());
         }
         ApplyResult result = Apply.apply(directory, edited::save, listener, options);
         return new Outcome(edited.description(), null, result);
     }
 
-    /** Plans the edited config in a scratch copy of the group directory (the record, secrets and CA come along). */
-    private static Plan planIn(Path group, Path file, ConfigEditor edited, boolean trustNewHosts) {
+    /**
+     * Plans and prices the edited config in a scratch copy of the group directory (the record, secrets, CA and
+     * on-premises rates come along).
+     */
+    private static Outcome planIn(Path group, Path file, ConfigEditor edited, boolean trustNewHosts) {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("tpa-plan-");
-            for (String name : List.of(GroupDirectory.RECORD, "secrets.enc", GroupDirectory.CA_CERTIFICATE, Platforms.KNOWN_HOSTS)) {
+            for (String name : List.of(GroupDirectory.RECORD, "secrets.enc", GroupDirectory.CA_CERTIFICATE, Platforms.KNOWN_HOSTS,
+                    OnPremRates.FILE)) {
                 Path source = group.resolve(name);
                 if (Files.exists(source)) {
                     Files.createDirectories(scratch.resolve(name).getParent());
@@ -59,7 +76,14 @@ public final class ConfigChange {
                 }
             }
             edited.saveAs(scratch.resolve(file.getFileName()));
-            return Apply.plan(scratch, trustNewHosts);
+            Plan plan = Apply.plan(scratch, trustNewHosts);
+            CostReport cost;
+            try {
+                cost = Cost.run(scratch, null, true);
+            } catch (UserError e) {
+                cost = null;
+            }
+            return new Outcome(edited.description(), plan, null, cost);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

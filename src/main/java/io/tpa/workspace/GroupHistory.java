@@ -7,7 +7,12 @@ import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
  * The git history of a group directory. Every successful change commits the config and the
@@ -50,5 +55,70 @@ public final class GroupHistory {
         } catch (GitAPIException e) {
             throw new IllegalStateException("cannot commit in " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * One version of the group directory: a commit of its history.
+     *
+     * @param id      the commit's full id
+     * @param time    when it was made
+     * @param message its first line (what the command did)
+     */
+    public record Version(String id, java.time.Instant time, String message) {
+        /** The id's first 7 characters, as git prints them. */
+        public String shortId() {
+            return id.substring(0, 7);
+        }
+    }
+
+    /** Every version of the directory, newest first; empty without a history. */
+    public java.util.List<Version> versions() {
+        if (!Files.isDirectory(directory.resolve(".git"))) {
+            return java.util.List.of();
+        }
+        try (Git git = Git.open(directory.toFile())) {
+            if (git.getRepository().resolve("HEAD") == null) {
+                return java.util.List.of();
+            }
+            java.util.List<Version> versions = new java.util.ArrayList<>();
+            for (RevCommit commit : git.log().call()) {
+                versions.add(new Version(commit.getName(), java.time.Instant.ofEpochSecond(commit.getCommitTime()), commit.getShortMessage()));
+            }
+            return versions;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GitAPIException e) {
+            throw new IllegalStateException("cannot read the history of " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The unified diff of every committed file between two versions (ids or their abbreviations).
+     *
+     * @throws io.tpa.error.UserError when a version is not in the history
+     */
+    public String diff(String from, String to) {
+        try (Git git = Git.open(directory.toFile()); RevWalk walk = new RevWalk(git.getRepository())) {
+            Repository repository = git.getRepository();
+            RevCommit before = walk.parseCommit(resolve(repository, from));
+            RevCommit after = walk.parseCommit(resolve(repository, to));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (DiffFormatter formatter = new DiffFormatter(out)) {
+                formatter.setRepository(repository);
+                formatter.format(before.getTree(), after.getTree());
+            }
+            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ObjectId resolve(Repository repository, String version) throws IOException {
+        ObjectId id = version == null || !version.matches("[0-9a-f]{4,40}") ? null : repository.resolve(version + "^{commit}");
+        if (id == null) {
+            throw new io.tpa.error.UserError("version " + version + ": not in the history of " + directory
+                    + "; choose one that `git -C " + directory + " log` lists");
+        }
+        return id;
     }
 }

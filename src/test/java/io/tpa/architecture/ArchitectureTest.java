@@ -7,12 +7,16 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The layers depend one way: cli -> operation -> component -> host; model, workspace, wait and error serve all. */
+/** The layers depend one way: cli and ui -> operation -> component -> host; model, workspace, wait and error serve all. */
 @AnalyzeClasses(packages = "io.tpa", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
     static final ArchRule nothingDependsOnTheCli = noClasses().that().resideOutsideOfPackage("io.tpa.cli..")
             .should().dependOnClassesThat().resideInAPackage("io.tpa.cli..");
+
+    @ArchTest
+    static final ArchRule onlyTheCliStartsTheUi = noClasses().that().resideOutsideOfPackages("io.tpa.cli..", "io.tpa.ui..")
+            .should().dependOnClassesThat().resideInAPackage("io.tpa.ui..");
 
     @ArchTest
     static final ArchRule componentsAndHostsKnowNoOperation = noClasses()

@@ -36,6 +36,11 @@ final class TestGroup implements AutoCloseable {
         }
     }
 
+    /** A group in a directory something else creates (tpa ui's form); close destroys it all the same. */
+    static TestGroup at(Path directory) {
+        return new TestGroup(directory);
+    }
+
     static String config(String name, int nodes, String extra) {
         StringBuilder yaml = new StringBuilder("name: " + name + "\n" + extra + "clusters:\n  - name: main\n    nodes:\n");
         for (int i = 1; i <= nodes; i++) {
