@@ -5,6 +5,12 @@ package io.tpa.component;
  * platform, so a path in a log message means the same thing everywhere.
  */
 public record NodeLayout(String directory) {
+    /**
+     * A data directory that {@code tpa restore --in-place} moved aside, in the node's directory, named with the time of the
+     * restore ({@code pgdata.before-restore-20261207T031500Z}); the next successful {@code tpa backup} removes it.
+     */
+    public static final String ASIDE_PREFIX = "pgdata.before-restore-";
+
     public static NodeLayout of(String baseDirectory, String node) {
         return new NodeLayout(baseDirectory + "/nodes/" + node);
     }

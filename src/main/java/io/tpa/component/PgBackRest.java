@@ -155,8 +155,7 @@ public final class PgBackRest {
      */
     public static String restoreConfig(BackupSpec sourceBackup, Map<String, String> sourceSecrets, String sourceStanza, NodeLayout target) {
         Map<String, String> global = new LinkedHashMap<>(repository(sourceBackup, sourceSecrets));
-        global.put("log-path", target.directory());
-        global.put("log-level-file", "warn");
+        global.put("log-level-file", "off");
         global.put("lock-path", target.directory() + "/restore-lock");
         return "# Written by tpa restore: the source group's repository, until the restored group runs.\n" + section("global", global)
                 + "\n" + section(sourceStanza, Map.of("pg1-path", target.dataDirectory()));
@@ -165,6 +164,13 @@ public final class PgBackRest {
     /** The restore_command that fetches WAL from the repository a configuration file names. */
     public static String archiveGetCommand(String configFile, String stanza) {
         return BINARY + " --config=" + configFile + " --stanza=" + stanza + " archive-get %f \"%p\"";
+    }
+
+    /** Once a restored node runs: the files that named the source's repository go (configuration, recovery settings, locks). */
+    public static void removeRestoreFiles(Host host, NodeLayout layout) {
+        host.remove(restoreSettingsFile(layout));
+        host.remove(restoreConfigFile(layout));
+        host.remove(layout.directory() + "/restore-lock");
     }
 
     /** The recovery settings (restore_command, target) of a node restored from a backup, read by its first start. */

@@ -58,6 +58,23 @@ public final class GroupHistory {
     }
 
     /**
+     * Commits what changed, or, when nothing did, an empty commit: for an event that changes what runs but no file of the
+     * directory (an in-place restore), so that the history still says when it happened.
+     */
+    public void commitEvent(String message) {
+        if (commit(message)) {
+            return;
+        }
+        try (Git git = Git.open(directory.toFile())) {
+            git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).setAllowEmpty(true).call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GitAPIException e) {
+            throw new IllegalStateException("cannot commit in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * One version of the group directory: a commit of its history.
      *
      * @param id      the commit's full id

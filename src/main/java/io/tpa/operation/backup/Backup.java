@@ -99,8 +99,26 @@ public final class Backup {
         BackupRepository repository = BackupRepository.read(host, deployment, primary);
         BackupSet backup = repository.newest().orElseThrow(() -> new UserError(UserError.FAILED,
                 "pgBackRest reported success but the repository lists no backup; see `tpa backups " + directory + "`"));
+        for (String removed : removeAside(deployment, platform)) {
+            listener.note("removed " + removed + " (data an in-place restore kept aside until this backup)", elapsed(start));
+        }
         return new Result(deployment.group(), primary.name(), standby.map(DeployedNode::name).orElse(primary.name()), backup,
                 elapsed(start).toMillis() / 1000.0);
+    }
+
+    /** Removes the data directories an in-place restore moved aside (a newer backup exists now); returns what it removed. */
+    static List<String> removeAside(Deployment deployment, Platform platform) {
+        List<String> removed = new ArrayList<>();
+        for (DeployedNode node : deployment.nodes()) {
+            Host nodeHost = platform.host(node.address());
+            String nodeDirectory = NodeLayout.of(deployment.baseDirectory(), node.name()).directory();
+            String found = nodeHost.run(Command.of("find", nodeDirectory, "-maxdepth", "1", "-name", NodeLayout.ASIDE_PREFIX + "*")).stdout();
+            for (String path : found.lines().filter(line -> !line.isBlank()).toList()) {
+                nodeHost.check(Command.of("rm", "-rf", "--", path));
+                removed.add(path);
+            }
+        }
+        return removed;
     }
 
     /** The deployment of a group that keeps backups; a one-line error for one that does not. */

@@ -220,8 +220,7 @@ public final class Restore {
                     break;
                 }
             }
-            host.remove(PgBackRest.restoreSettingsFile(layout));
-            host.remove(PgBackRest.restoreConfigFile(layout));
+            PgBackRest.removeRestoreFiles(host, layout);
             if (nodes.size() > 1 && newGroup.load().spec().allNodes().size() < nodes.size()) {
                 String message = "tpa restore: nodes " + String.join(", ", nodes.subList(1, nodes.size())) + " join the restored primary";
                 ApplyResult result = Apply.apply(newPath, () -> {
@@ -257,7 +256,7 @@ public final class Restore {
      * that segment is archived: recovery to a time stops at the first commit after it, and to an LSN needs the WAL up to it,
      * so the archive must reach past the target. An LSN beyond what the primary has written is bad input.
      */
-    private static void archiveRecentWal(Deployment deployment, DeployedCluster cluster, GroupHealth health, Platform platform,
+    static void archiveRecentWal(Deployment deployment, DeployedCluster cluster, GroupHealth health, Platform platform,
                                          GroupAccess access, RestoreTarget target, ApplyListener listener) {
         Optional<DeployedNode> leader = health.leader(cluster);
         if (leader.isEmpty()) {
@@ -286,7 +285,7 @@ public final class Restore {
      * pgBackRest restores the backup into the new primary's staged data directory, keeping no recovery settings of its own;
      * beside it go the configuration that reads the source's repository (0600) and the recovery settings its first start uses.
      */
-    private static void stage(Deployment deployment, GroupAccess access, Host host, NodeLayout layout, String label, RestoreTarget target) {
+    static void stage(Deployment deployment, GroupAccess access, Host host, NodeLayout layout, String label, RestoreTarget target) {
         host.createDirectory(layout.directory().substring(0, layout.directory().lastIndexOf("/nodes/")), FileOwner.sharedDirectory(null));
         host.createDirectory(layout.directory(), FileOwner.sharedDirectory(host.serviceUser()));
         String config = PgBackRest.restoreConfigFile(layout);
