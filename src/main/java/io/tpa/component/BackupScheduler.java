@@ -90,7 +90,7 @@ public final class BackupScheduler {
 
     /** The node whose server runs the scheduler: the primary cluster's first node. */
     public static DeployedNode schedulerNode(Deployment deployment) {
-        return deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst().orElse(deployment.clusters().get(0))
+        return deployment.primaryCluster()
                 .nodes().get(0);
     }
 
@@ -109,8 +109,7 @@ public final class BackupScheduler {
         global.put("start-fast", "y");
         global.put("archive-timeout", "120");
         Map<String, String> stanza = new LinkedHashMap<>();
-        DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
-                .orElse(deployment.clusters().get(0));
+        DeployedCluster cluster = deployment.primaryCluster();
         List<DeployedNode> nodes = new ArrayList<>(cluster.nodes());
         for (int index = 0; index < nodes.size(); index++) {
             NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), nodes.get(index).name());

@@ -86,8 +86,7 @@ public final class Haproxy {
     /** haproxy.cfg of a node: the four routes over the primary cluster's nodes. */
     public static String config(Deployment deployment, DeployedNode node, EndpointsSpec endpoints) {
         String tls = NodeLayout.of(deployment.baseDirectory(), node.name()).tlsDirectory();
-        DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
-                .orElse(deployment.clusters().get(0));
+        DeployedCluster cluster = deployment.primaryCluster();
         List<DeployedNode> nodes = cluster.nodes();
         StringBuilder config = new StringBuilder();
         config.append("""

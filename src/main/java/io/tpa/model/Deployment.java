@@ -80,6 +80,12 @@ public record Deployment(
         return clusters.stream().flatMap(c -> c.nodes().stream()).toList();
     }
 
+    /** The primary cluster: the one the others replicate from (the first, for records written before the flag). */
+    @JsonIgnore
+    public DeployedCluster primaryCluster() {
+        return clusters.stream().filter(DeployedCluster::primaryCluster).findFirst().orElse(clusters.get(0));
+    }
+
     @JsonIgnore
     public List<DeployedNode> etcdMembers() {
         return nodes().stream().filter(DeployedNode::etcdMember).toList();

@@ -86,8 +86,7 @@ final class BackupPhase {
             if (backup == null) {
                 return List.of();
             }
-            DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
-                    .orElse(deployment.clusters().get(0));
+            DeployedCluster cluster = deployment.primaryCluster();
             Optional<DeployedNode> leader = state.dryRun() ? Optional.of(cluster.primaryNode()) : state.health().leader(cluster);
             DeployedNode primary = leader.orElse(cluster.primaryNode());
             Host host = state.context().host(primary);
@@ -117,8 +116,7 @@ final class BackupPhase {
         @Override
         public List<Action> plan(ApplyState state) {
             Deployment deployment = state.context().deployment();
-            DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
-                    .orElse(deployment.clusters().get(0));
+            DeployedCluster cluster = deployment.primaryCluster();
             DeployedNode node = cluster.nodes().get(0);
             Host host = state.context().host(node);
             String directory = BackupScheduler.directory(deployment);

@@ -66,8 +66,7 @@ public final class Backup {
         Deployment deployment = requireBackups(directory, access.deployment());
         Platform platform = access.platform();
         GroupHealth health = access.health();
-        DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
-                .orElse(deployment.clusters().get(0));
+        DeployedCluster cluster = deployment.primaryCluster();
         DeployedNode primary = health.leader(cluster).orElseThrow(() -> new UserError(UserError.FAILED, "cluster " + cluster.name()
                 + " has no running primary, so no backup can start; see `tpa status " + directory + "`"));
         Host host = platform.host(primary.address());

@@ -36,7 +36,7 @@ public final class Backups {
     }
 
     public static DeployedNode reader(Deployment deployment, GroupHealth health) {
-        var cluster = deployment.clusters().stream().filter(c -> c.primaryCluster()).findFirst().orElse(deployment.clusters().get(0));
+        var cluster = deployment.primaryCluster();
         return health.leader(cluster).orElse(cluster.primaryNode());
     }
 }

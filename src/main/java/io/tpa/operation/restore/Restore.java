@@ -99,15 +99,8 @@ public final class Restore {
             throw new UserError("--into " + into + ": the new group needs a directory of its own, outside " + sourcePath
                     + " and not containing it");
         }
-        if (target.time() != null && target.time().isAfter(Instant.now())) {
-            throw new UserError("--time " + target.time() + ": in the future; the latest time a restore can reach is now (or use --latest)");
-        }
-        GroupAccess access = GroupAccess.open(source);
-        Deployment deployment = Backup.requireBackups(source, access.deployment());
-        if (!deployment.platform().equals("local")) {
-            throw new UserError("tpa restore reads the repository on the restored primary's own server, which only the local platform "
-                    + "has (group " + deployment.group() + " runs on " + deployment.platform() + "); see docs/backup.md");
-        }
+        GroupAccess access = openSource(source, target);
+        Deployment deployment = access.deployment();
         Optional<Path> existingConfig = ResumeMarker.configFile(newPath);
         Optional<Marker> marker = ResumeMarker.read(newPath, MARKER, Marker.class);
         boolean resuming = existingConfig.isPresent() && marker.map(m -> m.source().equals(sourcePath.toString())).orElse(false);
@@ -115,8 +108,7 @@ public final class Restore {
             throw new UserError("--into " + into + ": " + existingConfig.get() + " already exists; restore into a new or empty directory");
         }
 
-        DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
-                .orElse(deployment.clusters().get(0));
+        DeployedCluster cluster = deployment.primaryCluster();
         LoadedSpec sourceSpec = sourceGroup.load();
         String group;
         List<String> nodes;
@@ -244,6 +236,23 @@ public final class Restore {
     /** The source's config reduced to these nodes of one cluster, under the new group's name. */
     private static ConfigEditor newConfig(LoadedSpec source, String cluster, List<String> nodes, String group) {
         return ConfigEditor.open(source.file()).keepOnly(cluster, nodes).renameGroup(group);
+    }
+
+    /**
+     * The group a restore reads: applied, keeping backups, on the local platform (the repository is read on the restored
+     * node's own server); a time target in the future is refused first.
+     */
+    static GroupAccess openSource(Path directory, RestoreTarget target) {
+        if (target.time() != null && target.time().isAfter(Instant.now())) {
+            throw new UserError("--time " + target.time() + ": in the future; the latest time a restore can reach is now (or use --latest)");
+        }
+        GroupAccess access = GroupAccess.open(directory);
+        Deployment deployment = Backup.requireBackups(directory, access.deployment());
+        if (!deployment.platform().equals("local")) {
+            throw new UserError("tpa restore reads the repository on the restored node's own server, which only the local platform "
+                    + "has (group " + deployment.group() + " runs on " + deployment.platform() + "); see docs/backup.md");
+        }
+        return access;
     }
 
     /** The backup to restore from; a one-line error when the target is outside what the repository can reach. */

@@ -64,15 +64,8 @@ public final class RestoreInPlace {
 
     public static Result run(Path directory, RestoreTarget target, boolean yes, boolean dryRun, ApplyListener listener) {
         OperationProgress progress = new OperationProgress(listener, System.nanoTime());
-        if (target.time() != null && target.time().isAfter(Instant.now())) {
-            throw new UserError("--time " + target.time() + ": in the future; the latest time a restore can reach is now (or use --latest)");
-        }
-        GroupAccess access = GroupAccess.open(directory);
-        Deployment deployment = Backup.requireBackups(directory, access.deployment());
-        if (!deployment.platform().equals("local")) {
-            throw new UserError("tpa restore --in-place reads the repository on the nodes' own server, which only the local platform has "
-                    + "(group " + deployment.group() + " runs on " + deployment.platform() + "); see docs/backup.md");
-        }
+        GroupAccess access = Restore.openSource(directory, target);
+        Deployment deployment = access.deployment();
         if (deployment.clusters().size() > 1) {
             throw new UserError("group " + deployment.group() + " has standby clusters, which would keep the data an in-place restore drops; "
                     + "remove them first (`tpa cluster remove`), or restore into a new group with --into");

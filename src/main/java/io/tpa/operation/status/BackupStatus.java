@@ -35,8 +35,7 @@ public record BackupStatus(String repository, String archiving, int backups, Str
 
     public static BackupStatus read(GroupAccess access, GroupHealth health) {
         Deployment deployment = access.deployment();
-        DeployedCluster cluster = deployment.clusters().stream().filter(DeployedCluster::primaryCluster).findFirst()
-                .orElse(deployment.clusters().get(0));
+        DeployedCluster cluster = deployment.primaryCluster();
         Optional<DeployedNode> primary = health.leader(cluster);
         DeployedNode reader = primary.orElse(cluster.primaryNode());
         Host host = access.platform().host(reader.address());
