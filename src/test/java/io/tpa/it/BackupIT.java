@@ -6,13 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tpa.model.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,15 +34,15 @@ class BackupIT {
             Tpa.Result full = source.tpa("backup");
             assertThat(full.exitCode()).as(full.output()).isZero();
             assertThat(full.stdout()).contains("(full) of group bksrc done").contains("copied from pg2");
-            execute(source, "pg1", "CREATE TABLE events (id int, at timestamptz DEFAULT clock_timestamp()); INSERT INTO events (id) VALUES (1)");
+            source.execute("pg1", "CREATE TABLE events (id int, at timestamptz DEFAULT clock_timestamp()); INSERT INTO events (id) VALUES (1)");
             Instant afterFirst = pause();
-            execute(source, "pg1", "INSERT INTO events (id) VALUES (2)");
+            source.execute("pg1", "INSERT INTO events (id) VALUES (2)");
 
             Tpa.Result switchover = source.tpa("switchover", "--to", "pg2");
             assertThat(switchover.exitCode()).as(switchover.output()).isZero();
-            execute(source, "pg2", "INSERT INTO events (id) VALUES (3)");
+            source.execute("pg2", "INSERT INTO events (id) VALUES (3)");
             Instant target = pause();
-            execute(source, "pg2", "INSERT INTO events (id) VALUES (4)");
+            source.execute("pg2", "INSERT INTO events (id) VALUES (4)");
             Tpa.Result incremental = source.tpa("backup", "--type", "incr");
             assertThat(incremental.exitCode()).as(incremental.output()).isZero();
             assertThat(incremental.stdout()).contains("(incr) of group bksrc done").contains("copied from pg1");
@@ -73,11 +68,11 @@ class BackupIT {
             Tpa.Result restore = source.tpa("restore", "--time", target.toString(), "--into", into.toString(), "--name", "bkcopy");
             assertThat(restore.exitCode()).as(restore.output()).isZero();
             assertThat(restore.stdout()).contains("Group bkcopy in " + into + " holds group bksrc's data as of time " + target);
-            assertThat(ids(restored, "pg1")).containsExactly(1, 2, 3);
+            assertThat(restored.integers("pg1", "SELECT id FROM events ORDER BY id")).containsExactly(1, 2, 3);
             JsonNode status = restored.status();
             assertThat(status.path("clusters").get(0).path("nodes")).hasSize(2);
             assertThat(restored.whyNotHealthy()).isNull();
-            assertThat(ids(restored, "pg2")).containsExactly(1, 2, 3);
+            assertThat(restored.integers("pg2", "SELECT id FROM events ORDER BY id")).containsExactly(1, 2, 3);
             assertThat(restored.superuserPassword()).isNotEqualTo(source.superuserPassword());
             assertThat(restored.history().get(0)).isNotBlank();
             assertThat(String.join("\n", restored.history())).contains("tpa restore: group bksrc from " + source.directory);
@@ -86,17 +81,17 @@ class BackupIT {
 
             // The source is untouched and keeps taking writes; the restored group is independent of it.
             assertThat(source.whyNotHealthy()).isNull();
-            execute(source, "pg2", "INSERT INTO events (id) VALUES (5)");
-            execute(restored, "pg1", "INSERT INTO events (id) VALUES (-1)");
-            assertThat(ids(source, "pg2")).containsExactly(1, 2, 3, 4, 5);
-            assertThat(ids(restored, "pg1")).containsExactly(-1, 1, 2, 3);
+            source.execute("pg2", "INSERT INTO events (id) VALUES (5)");
+            restored.execute("pg1", "INSERT INTO events (id) VALUES (-1)");
+            assertThat(source.integers("pg2", "SELECT id FROM events ORDER BY id")).containsExactly(1, 2, 3, 4, 5);
+            assertThat(restored.integers("pg1", "SELECT id FROM events ORDER BY id")).containsExactly(-1, 1, 2, 3);
 
             // A replica added now is restored from the newest backup, then catches up from the archive and streams.
             Tpa.Result added = source.tpa2("replica", "add");
             assertThat(added.exitCode()).as(added.output()).isZero();
             String patroniLog = Files.readString(Path.of(source.deployment().baseDirectory(), "nodes/pg3/log/patroni.log"));
             assertThat(patroniLog).contains("replica has been created using pgbackrest");
-            assertThat(ids(source, "pg3")).containsExactly(1, 2, 3, 4, 5);
+            assertThat(source.integers("pg3", "SELECT id FROM events ORDER BY id")).containsExactly(1, 2, 3, 4, 5);
             assertThat(source.whyNotHealthy()).isNull();
             // ...while the restored group's first replica, with no backup in its new repository yet, copied its primary.
             String restoredLog = Files.readString(Path.of(restored.deployment().baseDirectory(), "nodes/pg2/log/patroni.log"));
@@ -122,20 +117,5 @@ class BackupIT {
         assertThat(result.exitCode()).as(result.output()).isEqualTo(exitCode);
     }
 
-    private static List<Integer> ids(TestGroup group, String node) throws SQLException {
-        List<Integer> ids = new ArrayList<>();
-        try (Connection connection = group.connect(node); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT id FROM events ORDER BY id")) {
-            while (rows.next()) {
-                ids.add(rows.getInt(1));
-            }
-        }
-        return ids;
-    }
 
-    private static void execute(TestGroup group, String node, String sql) throws SQLException {
-        try (Connection connection = group.connect(node); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
 }

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,17 +25,17 @@ class RestoreInPlaceIT {
             group.apply();
             Tpa.Result backup = group.tpa("backup");
             assertThat(backup.exitCode()).as(backup.output()).isZero();
-            execute(group, primary(group), "CREATE TABLE events (id int); INSERT INTO events VALUES (1)");
+            group.execute(primary(group), "CREATE TABLE events (id int); INSERT INTO events VALUES (1)");
             Instant before = Instant.now();
             Thread.sleep(1500); // a gap in time between two commits is what this test restores into, not a wait for a condition
             Instant target = before.plusMillis(750).truncatedTo(ChronoUnit.MILLIS);
-            execute(group, primary(group), "INSERT INTO events VALUES (2)");
+            group.execute(primary(group), "INSERT INTO events VALUES (2)");
 
             Tpa.Result refused = group.tpa("restore", "--time", target.toString(), "--in-place");
             assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
             assertThat(refused.stderr().strip().lines()).hasSize(1);
             assertThat(refused.stderr()).contains("every transaction committed after time " + target).contains("run again with --yes");
-            assertThat(ids(group)).containsExactly(1, 2);
+            assertThat(group.integers(primary(group), "SELECT id FROM events ORDER BY id")).containsExactly(1, 2);
             Tpa.Result dryRun = group.tpa("restore", "--time", target.toString(), "--in-place", "--dry-run");
             assertThat(dryRun.exitCode()).as(dryRun.output()).isZero();
             assertThat(dryRun.stdout()).startsWith("Would restore group inplace in place to time " + target);
@@ -47,7 +43,7 @@ class RestoreInPlaceIT {
             Tpa.Result restored = group.tpa("restore", "--time", target.toString(), "--in-place", "--yes");
             assertThat(restored.exitCode()).as(restored.output()).isZero();
             assertThat(restored.stdout()).contains("Group inplace is back at time " + target).contains("primary on timeline 2");
-            assertThat(ids(group)).containsExactly(1);
+            assertThat(group.integers(primary(group), "SELECT id FROM events ORDER BY id")).containsExactly(1);
             assertThat(group.whyNotHealthy()).isNull();
             assertThat(group.history().get(0)).startsWith("tpa restore --in-place: group inplace back to time " + target);
             Path nodes = Path.of(group.deployment().baseDirectory(), "nodes");
@@ -57,8 +53,8 @@ class RestoreInPlaceIT {
             assertThat(next.exitCode()).as(next.output()).isZero();
             assertThat(next.stdout()).contains("removed " + nodes);
             assertThat(aside(nodes)).isEmpty();
-            execute(group, primary(group), "INSERT INTO events VALUES (3)");
-            assertThat(ids(group)).containsExactly(1, 3);
+            group.execute(primary(group), "INSERT INTO events VALUES (3)");
+            assertThat(group.integers(primary(group), "SELECT id FROM events ORDER BY id")).containsExactly(1, 3);
         }
     }
 
@@ -83,20 +79,5 @@ class RestoreInPlaceIT {
         throw new AssertionError("no primary");
     }
 
-    private static List<Integer> ids(TestGroup group) throws SQLException {
-        List<Integer> ids = new ArrayList<>();
-        try (Connection connection = group.connect(primary(group)); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT id FROM events ORDER BY id")) {
-            while (rows.next()) {
-                ids.add(rows.getInt(1));
-            }
-        }
-        return ids;
-    }
 
-    private static void execute(TestGroup group, String node, String sql) throws SQLException {
-        try (Connection connection = group.connect(node); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
 }

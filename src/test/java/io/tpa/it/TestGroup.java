@@ -114,6 +114,25 @@ final class TestGroup implements AutoCloseable {
                 + "&sslmode=verify-full&sslrootcert=" + directory.resolve("tls/ca.crt"), "postgres", superuserPassword());
     }
 
+    /** Runs SQL on a node as the superuser, over TLS. */
+    void execute(String node, String sql) throws SQLException {
+        try (Connection connection = connect(node); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** The first column of a query's rows, as integers, read on a node. */
+    List<Integer> integers(String node, String query) throws SQLException {
+        List<Integer> values = new java.util.ArrayList<>();
+        try (Connection connection = connect(node); java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery(query)) {
+            while (rows.next()) {
+                values.add(rows.getInt(1));
+            }
+        }
+        return values;
+    }
+
     JsonNode status() {
         Tpa.Result result = tpa("status", "--json");
         try {

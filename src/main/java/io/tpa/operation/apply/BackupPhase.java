@@ -28,8 +28,8 @@ final class BackupPhase {
     private BackupPhase() {
     }
 
-    /** Every node's pgBackRest configuration is current, and the repository's directory exists on each server. */
-    static final class Configuration implements Phase {
+    /** A backup phase that has nothing to do in a group without backups. */
+    private abstract static class WithBackups implements Phase {
         @Override
         public String title() {
             return TITLE;
@@ -38,10 +38,16 @@ final class BackupPhase {
         @Override
         public List<Action> plan(ApplyState state) {
             Deployment deployment = state.context().deployment();
-            BackupSpec backup = deployment.backup();
-            if (backup == null) {
-                return List.of();
-            }
+            return deployment.backup() == null ? List.of() : plan(state, deployment, deployment.backup());
+        }
+
+        abstract List<Action> plan(ApplyState state, Deployment deployment, BackupSpec backup);
+    }
+
+    /** Every node's pgBackRest configuration is current, and the repository's directory exists on each server. */
+    static final class Configuration extends WithBackups {
+        @Override
+        List<Action> plan(ApplyState state, Deployment deployment, BackupSpec backup) {
             List<Action> actions = new ArrayList<>();
             String repository = backup.repository().path();
             actions.addAll(ApplyState.each(List.copyOf(state.hosts().keySet()), host -> host.exists(repository) ? null
@@ -71,21 +77,11 @@ final class BackupPhase {
      * ({@code pgbackrest check}). On the ssh platform each server has a repository of its own: the one of the server that
      * runs the primary now.
      */
-    static final class Stanza implements Phase {
+    static final class Stanza extends WithBackups {
         static final Duration TIMEOUT = Duration.ofMinutes(3);
 
         @Override
-        public String title() {
-            return TITLE;
-        }
-
-        @Override
-        public List<Action> plan(ApplyState state) {
-            Deployment deployment = state.context().deployment();
-            BackupSpec backup = deployment.backup();
-            if (backup == null) {
-                return List.of();
-            }
+        List<Action> plan(ApplyState state, Deployment deployment, BackupSpec backup) {
             DeployedCluster cluster = deployment.primaryCluster();
             Optional<DeployedNode> leader = state.dryRun() ? Optional.of(cluster.primaryNode()) : state.health().leader(cluster);
             DeployedNode primary = leader.orElse(cluster.primaryNode());
