@@ -115,7 +115,7 @@ final class GroupPages {
         }
         GroupStatus status;
         try {
-            status = Status.of(directory);
+            status = Status.live(directory);
         } catch (UserError error) {
             return out.append(Html.error(error.getMessage())).toString();
         }
@@ -143,7 +143,7 @@ final class GroupPages {
         Path directory = workspace.group(group);
         Deployment deployment = GroupAccess.applied(directory);
         DeployedNode deployed = deployment.node(name).orElseThrow(() -> new io.javalin.http.NotFoundResponse("no node " + name + " in " + group));
-        GroupStatus.NodeStatus live = Status.of(directory).clusters().stream().flatMap(cluster -> cluster.nodes().stream())
+        GroupStatus.NodeStatus live = Status.live(directory).clusters().stream().flatMap(cluster -> cluster.nodes().stream())
                 .filter(node -> node.name().equals(name)).findFirst().orElse(null);
         StringBuilder body = new StringBuilder();
         List<List<String>> facts = new ArrayList<>();

@@ -21,7 +21,17 @@ public final class Status {
     private Status() {
     }
 
+    /** The whole status, backups included (their check switches WAL on the primary: not for a refresh every few seconds). */
     public static GroupStatus of(Path directory) {
+        return read(directory, true);
+    }
+
+    /** The status for a view that refreshes every few seconds (tpa status --watch, the UI): without the backups' check. */
+    public static GroupStatus live(Path directory) {
+        return read(directory, false);
+    }
+
+    private static GroupStatus read(Path directory, boolean backups) {
         GroupAccess access = GroupAccess.open(directory);
         Deployment deployment = access.deployment();
         GroupHealth health = access.health();
@@ -46,7 +56,7 @@ public final class Status {
         }
         boolean endpoints = access.directory().load().spec().endpoints() != null;
         return new GroupStatus(deployment.group(), clusters, certificateWarnings(deployment, access.platform()),
-                endpoints ? EndpointsStatus.read(deployment) : null, deployment.backup() != null ? BackupStatus.read(access, health) : null);
+                endpoints ? EndpointsStatus.read(deployment) : null, backups && deployment.backup() != null ? BackupStatus.read(access, health) : null);
     }
 
     /** A warning for each node whose certificate expires within 30 days (or cannot be read). */

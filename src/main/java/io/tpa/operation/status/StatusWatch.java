@@ -43,7 +43,7 @@ public final class StatusWatch {
 
     /** The status now, and every node's rate since the last call. */
     public synchronized Frame next() {
-        GroupStatus status = Status.of(directory);
+        GroupStatus status = Status.live(directory);
         GroupAccess access = GroupAccess.open(directory);
         Deployment deployment = access.deployment();
         String password = access.secrets().get(Roles.SUPERUSER);
