@@ -110,7 +110,7 @@ public final class Bench {
         return result;
     }
 
-    /** Writes {@code DIR/bench/history.svg}: TPS and p95 latency of every kept run. */
+    /** Writes {@code DIR/bench/history.svg}, TPS and p95 latency of every kept run, and commits it. */
     public static Path history(Path path) {
         GroupAccess.applied(path);
         Path directory = path.resolve(DIRECTORY);
@@ -131,6 +131,7 @@ public final class Bench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        new GroupHistory(path).commitOnly("tpa bench --history: " + runs.size() + " run(s) drawn", path.relativize(chart).toString());
         return chart;
     }
 

@@ -1,6 +1,7 @@
 package io.tpa.operation.bench;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +14,7 @@ import java.util.Optional;
  * @param clients         pgbench's clients ({@code -c}) on the primary and on each replica
  * @param scale           pgbench's scale factor ({@code -i -s}): 100,000 accounts per unit
  */
-public record BenchResult(String group, String started, int durationSeconds, int clients, int scale, List<NodeRun> nodes,
+public record BenchResult(String group, String started, @JsonProperty("duration_seconds") int durationSeconds, int clients, int scale, List<NodeRun> nodes,
                           List<Figure> figures) {
 
     /**
@@ -21,7 +22,8 @@ public record BenchResult(String group, String started, int durationSeconds, int
      *
      * @param cpus the CPUs its figures are expected from: its size's, or the machine's when it has fewer
      */
-    public record NodeRun(String node, String role, String size, int sizeCpus, double sizeMemoryGb, MachineFacts machine, int cpus) {
+    public record NodeRun(String node, String role, String size, @JsonProperty("size_cpus") int sizeCpus,
+                          @JsonProperty("size_memory_gb") double sizeMemoryGb, MachineFacts machine, int cpus) {
     }
 
     /**
@@ -32,7 +34,8 @@ public record BenchResult(String group, String started, int durationSeconds, int
      * @param result   ok, low (worse than expected) or info (no bound)
      * @param cause    for a low figure: its likely cause
      */
-    public record Figure(String node, String name, double value, String unit, Double expected, boolean higherIsBetter, String result,
+    public record Figure(String node, String name, double value, String unit, Double expected,
+                         @JsonProperty("higher_is_better") boolean higherIsBetter, String result,
                          String cause) {
         @JsonIgnore
         public boolean low() {

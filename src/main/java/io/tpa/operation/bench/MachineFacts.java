@@ -1,12 +1,14 @@
 package io.tpa.operation.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * What a node's machine has, read on it during the run: what its figures are compared with beside its size.
  *
  * @param cpus     CPUs the service user may run on ({@code nproc})
  * @param memoryMb memory of the machine ({@code MemTotal} of /proc/meminfo)
  */
-public record MachineFacts(int cpus, long memoryMb) {
+public record MachineFacts(int cpus, @JsonProperty("memory_mb") long memoryMb) {
 
     /** The MemTotal of /proc/meminfo, in MiB; 0 when absent. */
     static long memoryMb(String meminfo) {
