@@ -84,18 +84,23 @@ final class BenchCommand implements Callable<Integer> {
         out.println();
         int nodeWidth = Math.max(4, result.figures().stream().mapToInt(f -> f.node().length()).max().orElse(4));
         int nameWidth = result.figures().stream().mapToInt(f -> f.name().length()).max().orElse(10);
-        String row = "%-4s  %-" + nodeWidth + "s  %-" + nameWidth + "s  %12s  %s%n";
-        out.printf(row, "", "node", "figure", "value", "expected");
+        int valueWidth = Math.max(5, result.figures().stream().mapToInt(f -> value(f).length()).max().orElse(5));
+        String row = "%-4s  %-" + nodeWidth + "s  %-" + nameWidth + "s  %" + valueWidth + "s  %s";
+        out.println(String.format(row, "", "node", "figure", "value", "expected").stripTrailing());
         for (Figure figure : result.figures()) {
-            out.printf(row, figure.result().equals("low") ? "LOW" : figure.result().equals("ok") ? "ok" : "", figure.node(), figure.name(),
-                    trim(figure.value()) + " " + figure.unit(), figure.expected() == null ? ""
-                            : (figure.higherIsBetter() ? ">= " : "<= ") + trim(figure.expected()) + " " + figure.unit());
+            String expected = figure.expected() == null ? "" : (figure.higherIsBetter() ? ">= " : "<= ") + trim(figure.expected()) + " " + figure.unit();
+            String mark = figure.low() ? "LOW" : figure.result().equals("ok") ? "ok" : "";
+            out.println(String.format(row, mark, figure.node(), figure.name(), value(figure), expected).stripTrailing());
             if (figure.cause() != null) {
                 out.println("      likely cause: " + figure.cause());
             }
         }
         out.println();
         out.println(result.lowCount() == 0 ? "Every figure is within its expected range." : result.lowCount() + " figure(s) below the expected range.");
+    }
+
+    private static String value(Figure figure) {
+        return trim(figure.value()) + " " + figure.unit();
     }
 
     private static String trim(double value) {

@@ -217,7 +217,7 @@ public final class Bench {
                 figures.add(Figures.rwLatency(expected, primaryRun, Figures.RW_P50, Percentiles.of(latencies, 50), primaryFsync, options.clients(), fsyncLow));
                 figures.add(Figures.rwLatency(expected, primaryRun, Figures.RW_P95, Percentiles.of(latencies, 95), primaryFsync, options.clients(), fsyncLow));
                 figures.add(Figures.rwLatency(expected, primaryRun, Figures.RW_P99, Percentiles.of(latencies, 99), primaryFsync, options.clients(), fsyncLow));
-                for (DeployedNode replica : replicas) {
+                for (DeployedNode replica : replicas.stream().filter(replica -> lag.seen(replica.name())).toList()) {
                     figures.add(Figures.lagBytes(expected, replica.name(), lag.maxBytes(replica.name())));
                     figures.add(Figures.lagSeconds(expected, replica.name(), lag.maxSeconds(replica.name())));
                 }
@@ -411,6 +411,11 @@ public final class Bench {
             } catch (RuntimeException e) {
                 // A missed reading (a psql that timed out under load) leaves the maximum of the others.
             }
+        }
+
+        /** True when the primary listed the replica at least once: it streams from the primary directly. */
+        boolean seen(String replica) {
+            return bytes.containsKey(replica);
         }
 
         long maxBytes(String replica) {
