@@ -13,21 +13,21 @@ final class HistoryChart {
     static final int PANEL_HEIGHT = 220;
     private static final int LEFT = 70;
     private static final int RIGHT = 20;
-    private static final int TOP = 40;
+    private static final int TOP = 64;
     private static final int GAP = 60;
 
     private HistoryChart() {
     }
 
     static String render(String group, List<BenchResult> runs) {
-        int height = TOP + 2 * PANEL_HEIGHT + 2 * GAP;
+        int height = TOP + 2 * PANEL_HEIGHT + GAP + 30;
         StringBuilder svg = new StringBuilder();
         svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
                 .append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
                         + "font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, height, WIDTH, height))
                 .append("<title>tpa bench history of group ").append(escape(group)).append("</title>\n")
                 .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n")
-                .append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"15\">tpa bench: group %s, %d run%s</text>%n",
+                .append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"15\">tpa bench: group %s, %d run%s</text>%n",
                         LEFT, escape(group), runs.size(), runs.size() == 1 ? "" : "s"));
         panel(svg, "tps", "read-write TPS (primary)", "#1f77b4", TOP, runs, run -> value(run, Figures.RW_TPS));
         panel(svg, "p95", "p95 latency, ms (primary)", "#d62728", TOP + PANEL_HEIGHT + GAP, runs, run -> value(run, Figures.RW_P95));
@@ -97,7 +97,8 @@ final class HistoryChart {
     }
 
     private static String format(double value) {
-        return value >= 100 || value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.2f", value);
+        return value >= 100 ? String.format(Locale.ROOT, "%.0f", value)
+                : new java.math.BigDecimal(String.format(Locale.ROOT, "%.2f", value)).stripTrailingZeros().toPlainString();
     }
 
     /** 2026-12-07T03:30:00Z as 12-07 03:30. */

@@ -50,7 +50,10 @@ class HistoryChartTest {
 
     @Test
     void aSingleRunIsOnePointInTheMiddle() throws Exception {
-        Document document = parse(HistoryChart.render("g", List.of(run("2026-12-07T03:30:00Z", 500, 5))));
+        String svg = HistoryChart.render("g", List.of(run("2026-12-07T03:30:00Z", 500, 5)));
+        assertThat(svg).as("the p95 axis' ticks, to 5 ms, without trailing zeros").contains(">1.25</text>").contains(">2.5</text>")
+                .contains(">5</text>");
+        Document document = parse(svg);
         assertThat(document.getElementsByTagNameNS("*", "circle").getLength()).isEqualTo(2);
         assertThat(((Element) document.getElementsByTagNameNS("*", "circle").item(0)).getAttribute("cx")).isEqualTo("425.0");
     }
