@@ -104,7 +104,12 @@ public final class Bench {
         Run run = new Run(access, deployment, access.platform(), Catalog.load().postgres(deployment.postgresVersion()).binDir(),
                 access.secrets().get(Roles.SUPERUSER), options, listener, Expectations.load());
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        BenchResult result = run.measure(primary, replicas, started);
+        BenchResult result;
+        try {
+            result = run.measure(primary, replicas, started);
+        } catch (HostException | ComponentException e) {
+            throw new UserError(UserError.FAILED, "the run stopped, nothing was kept: " + e.getMessage(), e);
+        }
         Path file = save(path, result, started);
         new GroupHistory(path).commitOnly("tpa bench: " + summary(result), path.relativize(file).toString());
         return result;
