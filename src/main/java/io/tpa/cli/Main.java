@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Trusted PostgreSQL Architecture: highly available PostgreSQL cluster groups from a short config.",
         subcommands = {
-                InitCommand.class, ShowCommand.class, PlanCommand.class, ApplyCommand.class, StatusCommand.class, TestCommand.class, AuditCommand.class, LogsCommand.class, ReportCommand.class, CostCommand.class,
+                InitCommand.class, ShowCommand.class, PlanCommand.class, ApplyCommand.class, StatusCommand.class, TestCommand.class, BenchCommand.class, AuditCommand.class, LogsCommand.class, ReportCommand.class, CostCommand.class,
                 PsqlCommand.class, ConnectStringCommand.class, SecretsCommand.class, RotateCertsCommand.class, SwitchoverCommand.class, ReplicaCommand.class, ResizeCommand.class, ClusterCommand.class, ForkCommand.class, BackupCommand.class, BackupsCommand.class, RestoreCommand.class, UpgradeCommand.class, DestroyCommand.class, UiCommand.class, VersionsCommand.class,
                 AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

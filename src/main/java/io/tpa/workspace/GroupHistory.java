@@ -38,6 +38,30 @@ public final class GroupHistory {
         }
     }
 
+    /** Commits these files (paths relative to the directory) and nothing else; returns false when they had not changed. */
+    public boolean commitOnly(String message, String... paths) {
+        initialize();
+        try (Git git = Git.open(directory.toFile())) {
+            var add = git.add();
+            var commit = git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false);
+            for (String path : paths) {
+                add.addFilepattern(path);
+                commit.setOnly(path);
+            }
+            add.call();
+            Status status = git.status().call();
+            if (java.util.Arrays.stream(paths).noneMatch(path -> status.getAdded().contains(path) || status.getChanged().contains(path))) {
+                return false;
+            }
+            commit.call();
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GitAPIException e) {
+            throw new IllegalStateException("cannot commit in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Commits every change to tracked and new files (never ignored ones); returns false when there was nothing to commit. */
     public boolean commit(String message) {
         initialize();
