@@ -29,6 +29,11 @@ public interface LineFormat {
      */
     Optional<Parsed> parse(String line, ZoneId hostZone);
 
+    /** True for a line that carries nothing to show (a separator between runs), which the reader leaves out. */
+    default boolean skips(String line) {
+        return false;
+    }
+
     /** What a line says: when (never null), how grave, what, and the JSON object of a JSON line (else null). */
     record Parsed(Instant time, String level, String message, ObjectNode record) {
     }
@@ -113,6 +118,11 @@ public interface LineFormat {
             return matcher.matches()
                     ? localTime(matcher.group(1), TIME, hostZone).map(time -> new Parsed(time, matcher.group(2), matcher.group(3), null))
                     : Optional.empty();
+        }
+
+        @Override
+        public boolean skips(String line) {
+            return line.startsWith("-------------------PROCESS START");
         }
     };
 

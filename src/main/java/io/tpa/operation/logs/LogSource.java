@@ -28,9 +28,10 @@ public record LogSource(String service, List<String> files, LineFormat format) {
             new LogSource("etcd", List.of(Etcd.LOG_FILE, Etcd.LOG_FILE + ".[0-9]*"), LineFormat.ETCD_JSON),
             new LogSource("pgbouncer", List.of(Pgbouncer.LOG_FILE, Pgbouncer.LOG_FILE + ".[0-9]*"), LineFormat.PGBOUNCER),
             new LogSource("haproxy", List.of(Haproxy.LOG_FILE, Haproxy.LOG_FILE + ".[0-9]*"), LineFormat.HAPROXY),
-            // One file per command and stanza: archive-push and archive-get (WAL), stanza-create and check (apply).
-            new LogSource("pgbackrest", List.of("*-archive-push.log", "*-archive-get.log", "*-stanza-create.log", "*-check.log"),
-                    LineFormat.PGBACKREST));
+            // One file per command and stanza, for the commands pgBackRest logs to a file (stanza-create when apply creates the
+            // stanza, a replica's restore from a backup); WAL archiving's failures are in PostgreSQL's own log.
+            new LogSource("pgbackrest", List.of("*-stanza-create.log", "*-check.log", "*-archive-push.log", "*-archive-get.log",
+                    "*-restore.log", "*-backup.log", "*-expire.log"), LineFormat.PGBACKREST));
 
     public LogSource {
         files = List.copyOf(files);

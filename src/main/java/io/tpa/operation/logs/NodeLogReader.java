@@ -113,7 +113,7 @@ final class NodeLogReader {
         List<LogLine> lines = new ArrayList<>();
         for (String raw : complete.split("\n")) {
             String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
-            if (line.isBlank()) {
+            if (line.isBlank() || source.format().skips(line)) {
                 continue;
             }
             Optional<LineFormat.Parsed> parsed = source.format().parse(line, zone());

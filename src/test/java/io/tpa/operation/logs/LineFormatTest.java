@@ -28,7 +28,8 @@ class LineFormatTest {
         assertThat(parsed.time()).isEqualTo(Instant.parse("2026-12-06T02:40:42.855Z"));
         assertThat(parsed.level()).isEqualTo("INFO");
         assertThat(parsed.message()).isEqualTo("archive-push command end: completed successfully (12ms)");
-        assertThat(LineFormat.PGBACKREST.parse("-------------------PROCESS START-------------------", ZoneOffset.UTC)).isEmpty();
+        assertThat(LineFormat.PGBACKREST.skips("-------------------PROCESS START-------------------")).isTrue();
+        assertThat(LineFormat.PGBACKREST.skips("2026-12-06 03:40:42.855 P00   INFO: stanza-create command end")).isFalse();
     }
 
     @Test
