@@ -62,7 +62,7 @@ class LogsIT {
 
             Tpa.Result badService = group.tpa("logs", "--service", "pgbouncr");
             assertThat(badService.exitCode()).isEqualTo(2);
-            assertThat(badService.stderr().strip()).isEqualTo("tpa: unknown service 'pgbouncr'; the services tpa reads logs of are postgres, patroni, etcd, pgbouncer, haproxy");
+            assertThat(badService.stderr().strip()).isEqualTo("tpa: unknown service 'pgbouncr'; the services tpa reads logs of are postgres, patroni, etcd, pgbouncer, haproxy, pgbackrest");
             Tpa.Result badNode = group.tpa("logs", "pg9");
             assertThat(badNode.exitCode()).isEqualTo(2);
             assertThat(badNode.stderr().strip()).isEqualTo("tpa: unknown node 'pg9'; the group's nodes are pg1, pg2");
