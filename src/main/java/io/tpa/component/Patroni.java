@@ -90,6 +90,21 @@ public final class Patroni {
     /** Patroni's output (its own log lines, Python tracebacks), in the node's log directory; the service manager rotates it. */
     public static final String LOG_FILE = "patroni.log";
 
+    /** Stops a node's Patroni, which shuts its PostgreSQL down, and waits until PostgreSQL has gone (no postmaster.pid). */
+    public static void stopAndWait(io.tpa.host.ServiceManager services, io.tpa.host.Host host, Deployment deployment, DeployedNode node,
+                                   java.time.Duration timeout) {
+        String service = serviceName(node);
+        services.stop(service);
+        NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
+        io.tpa.wait.Wait.until("for PostgreSQL on " + node.name() + " to shut down", timeout, () -> {
+            io.tpa.host.ServiceState state = services.states().get(service);
+            if (state != null && state.running()) {
+                return service + " still runs";
+            }
+            return host.exists(layout.dataDirectory() + "/postmaster.pid") ? "postmaster.pid still exists" : null;
+        });
+    }
+
     public static String serviceName(DeployedNode node) {
         return "patroni-" + node.name();
     }

@@ -309,7 +309,6 @@ public final class Fork {
         }
         String password = access.secrets().get(Roles.SUPERUSER);
         ServiceManager services = platform.serviceManager(host, deployment.key());
-        String service = Patroni.serviceName(node);
         List<List<Action>> steps = new ArrayList<>();
         boolean streaming = health.member(node.name()).map(MemberStatus::isRunning).orElse(false) && leader.isPresent();
         if (streaming) {
@@ -324,14 +323,7 @@ public final class Fork {
             })));
         }
         steps.add(List.of(new Action(PHASE, node.name(), "stop Patroni (PostgreSQL shuts down cleanly as a replica)", false, () -> {
-            services.stop(service);
-            Wait.until("for PostgreSQL on " + node.name() + " to shut down", SHUTDOWN, () -> {
-                ServiceState state = services.states().get(service);
-                if (state != null && state.running()) {
-                    return service + " still runs";
-                }
-                return host.exists(layout.dataDirectory() + "/postmaster.pid") ? "postmaster.pid still exists" : null;
-            });
+            Patroni.stopAndWait(services, host, deployment, node, SHUTDOWN);
         })));
         steps.add(List.of(new Action(PHASE, node.name(), "move its data directory to " + target.stagedDataDirectory(), false, () -> {
             String base = target.directory().substring(0, target.directory().lastIndexOf("/nodes/"));

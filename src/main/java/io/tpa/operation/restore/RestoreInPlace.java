@@ -104,7 +104,8 @@ public final class RestoreInPlace {
             // Under the group's lock: nothing else changes the group while its data goes back.
             List<List<Action>> steps = new ArrayList<>();
             steps.add(cluster.nodes().stream().map(node -> new Action(Restore.PHASE, node.name(), "stop Patroni and PostgreSQL", true,
-                    () -> stop(deployment, platform, node))).toList());
+                    () -> Patroni.stopAndWait(platform.serviceManager(platform.host(node.address()), deployment.key()),
+                            platform.host(node.address()), deployment, node, SHUTDOWN))).toList());
             steps.add(List.of(new Action(Restore.PHASE, cluster.name(), "clear the cluster's state in etcd, so that Patroni bootstraps again",
                     true, () -> new EtcdKeys(deployment.etcdMembers(), access.http()).deletePrefix(Patroni.clusterPrefix(deployment, cluster)))));
             for (int index = 0; index < nodes.size(); index++) {
@@ -130,21 +131,5 @@ public final class RestoreInPlace {
         GroupHealth after = GroupAccess.open(directory).health();
         Long timeline = after.leader(cluster).flatMap(leader -> after.member(leader.name())).map(MemberStatus::timeline).orElse(null);
         return new Result(deployment.group(), backup.label(), target.describe(), lost, false, aside, timeline, progress.seconds());
-    }
-
-    /** Stops a node's Patroni, which shuts its PostgreSQL down, and waits until PostgreSQL has gone. */
-    private static void stop(Deployment deployment, Platform platform, DeployedNode node) {
-        Host host = platform.host(node.address());
-        ServiceManager services = platform.serviceManager(host, deployment.key());
-        String service = Patroni.serviceName(node);
-        services.stop(service);
-        NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
-        Wait.until("for PostgreSQL on " + node.name() + " to shut down", SHUTDOWN, () -> {
-            ServiceState state = services.states().get(service);
-            if (state != null && state.running()) {
-                return service + " still runs";
-            }
-            return host.exists(layout.dataDirectory() + "/postmaster.pid") ? "postmaster.pid still exists" : null;
-        });
     }
 }
