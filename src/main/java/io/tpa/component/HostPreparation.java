@@ -141,7 +141,6 @@ public final class HostPreparation {
         inside.addAll(admins);
         Set<String> members = deployment.etcdMembers().stream().map(DeployedNode::address).collect(Collectors.toCollection(LinkedHashSet::new));
         boolean etcdHere = nodesHere.stream().anyMatch(DeployedNode::etcdMember);
-        String table = firewallTable(deployment.key());
         List<String> rules = new ArrayList<>();
         rules.add("iif \"lo\" accept");
         List<Integer> databasePorts = new ArrayList<>(List.of(Deployment.POSTGRES_PORT));
@@ -165,10 +164,21 @@ public final class HostPreparation {
             rules.addAll(port(Deployment.ETCD_PEER_PORT, members));
             rules.add("tcp dport " + Deployment.ETCD_PEER_PORT + " drop");
         }
+        if (deployment.backup() != null && deployment.backup().repository().onServer()) {
+            // The node's pgBackRest TLS server: the backup server alone reaches it.
+            rules.addAll(port(BackupServer.PORT, Set.of(deployment.backup().repository().host())));
+            rules.add("tcp dport " + BackupServer.PORT + " drop");
+        }
+        return table(deployment, "only the addresses that need them reach its ports", rules);
+    }
+
+    /** A firewall file of the group: one table of its own, its rules in one input chain, replacing what the table held. */
+    static String table(Deployment deployment, String purpose, List<String> rules) {
+        String table = firewallTable(deployment.key());
         String body = rules.stream().map(rule -> "\t\t" + rule + "\n").collect(Collectors.joining());
         // Declaring then deleting the table makes the file replace it whole, in one transaction, whether it existed or not.
         return "#!/usr/sbin/nft -f\n"
-                + "# Written by tpa for group " + deployment.group() + ": only the addresses that need them reach its ports.\n"
+                + "# Written by tpa for group " + deployment.group() + ": " + purpose + ".\n"
                 + "table inet " + table + "\n"
                 + "delete table inet " + table + "\n"
                 + "table inet " + table + " {\n"
@@ -179,7 +189,7 @@ public final class HostPreparation {
                 + "}\n";
     }
 
-    private static List<String> port(int port, Set<String> sources) {
+    static List<String> port(int port, Set<String> sources) {
         List<String> ipv4 = sources.stream().filter(a -> !a.contains(":")).sorted().toList();
         List<String> ipv6 = sources.stream().filter(a -> a.contains(":")).sorted().toList();
         List<String> rules = new ArrayList<>();

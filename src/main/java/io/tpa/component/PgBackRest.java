@@ -55,7 +55,9 @@ public final class PgBackRest {
     public static String config(Deployment deployment, DeployedNode node, Map<String, String> secrets) {
         BackupSpec backup = deployment.backup();
         NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
-        Map<String, String> global = new LinkedHashMap<>(repository(backup, secrets));
+        // On a backup server, the node reaches the repository through the server's TLS server.
+        Map<String, String> global = new LinkedHashMap<>(backup.repository().onServer() ? BackupServer.nodeOptions(deployment, node, secrets)
+                : repository(backup, secrets));
         global.put("log-path", layout.logDirectory());
         global.put("log-level-file", "info");
         global.put("lock-path", lockDirectory(deployment));
@@ -82,10 +84,14 @@ public final class PgBackRest {
         return options;
     }
 
-    /** An ini file's section. */
-    public static String section(String name, Map<String, String> options) {
+    /** An ini file's section; a list is one line per value, for the options pgBackRest takes several times. */
+    public static String section(String name, Map<String, ?> options) {
         StringBuilder text = new StringBuilder("[" + name + "]\n");
-        options.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        options.forEach((key, value) -> {
+            for (Object each : value instanceof List<?> values ? values : List.of(value)) {
+                text.append(key).append('=').append(each).append('\n');
+            }
+        });
         return text.toString();
     }
 
@@ -117,7 +123,7 @@ public final class PgBackRest {
         return archiveGetCommand(configFile(deployment, node), stanza(deployment));
     }
 
-    /** The repository's file that exists once the stanza does. */
+    /** The repository's file that exists once the stanza does (on the server that holds the repository). */
     public static String stanzaMarker(BackupSpec backup, String stanza) {
         return backup.repository().path() + "/archive/" + stanza + "/archive.info";
     }
@@ -154,7 +160,9 @@ public final class PgBackRest {
      * the node's own data directory (where {@code archive-get} puts the WAL it fetches).
      */
     public static String restoreConfig(BackupSpec sourceBackup, Map<String, String> sourceSecrets, String sourceStanza, NodeLayout target) {
-        Map<String, String> global = new LinkedHashMap<>(repository(sourceBackup, sourceSecrets));
+        // A backup server accepts the group's own nodes: an in-place restore's node, with its certificate.
+        Map<String, String> global = new LinkedHashMap<>(sourceBackup.repository().onServer()
+                ? BackupServer.repositoryOptions(sourceBackup, sourceSecrets, target.tlsDirectory()) : repository(sourceBackup, sourceSecrets));
         global.put("log-level-file", "off");
         global.put("lock-path", target.directory() + "/restore-lock");
         return "# Written by tpa restore: the source group's repository, until the restored group runs.\n" + section("global", global)

@@ -19,6 +19,8 @@ public final class SshPlatform implements Platform {
     static final String BASE = "/var/lib/tpa/groups/";
 
     private final Map<String, String> nodeHosts;
+    /** Servers that run no node but that tpa sets up too (a backup server), by address. */
+    private final List<String> otherServers;
     private final Map<String, SshLogin> logins;
     private final Path knownHosts;
     private final boolean trustNewHosts;
@@ -34,8 +36,17 @@ public final class SshPlatform implements Platform {
      * @param trustNewHosts record the key of a server not in known_hosts yet instead of refusing it
      */
     public SshPlatform(Map<String, String> nodeHosts, Map<String, SshLogin> logins, Path knownHosts, boolean trustNewHosts) {
+        this(nodeHosts, List.of(), logins, knownHosts, trustNewHosts);
+    }
+
+    /**
+     * @param otherServers servers that run no node but that tpa sets up too (a backup server), by address; each has a login
+     */
+    public SshPlatform(Map<String, String> nodeHosts, List<String> otherServers, Map<String, SshLogin> logins, Path knownHosts,
+                       boolean trustNewHosts) {
         // In config order: the servers are connected, and their failures reported, in that order.
         this.nodeHosts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodeHosts));
+        this.otherServers = List.copyOf(otherServers);
         this.logins = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(logins));
         this.knownHosts = knownHosts;
         this.trustNewHosts = trustNewHosts;
@@ -104,10 +115,10 @@ public final class SshPlatform implements Platform {
      * Connects to every server at once, so that a server tpa cannot reach (or whose key it cannot
      * trust) fails the command before it changes anything.
      *
-     * @return a message per server of the config's nodes that cannot be reached, by address; empty when all can
+     * @return a message per server of the config's nodes (and its other servers) that cannot be reached, by address; empty when all can
      */
     public Map<String, String> connect() {
-        List<String> addresses = nodeHosts.values().stream().distinct().toList();
+        List<String> addresses = java.util.stream.Stream.concat(nodeHosts.values().stream(), otherServers.stream()).distinct().toList();
         Map<String, String> failures = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(addresses.size(), 16)));
         try {

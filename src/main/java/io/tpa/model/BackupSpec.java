@@ -14,17 +14,34 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BackupSpec(Repository repository, Retention retention, Schedule schedule, Boolean encryption) {
     /** The repository types tpa supports, as the schema lists them. */
-    public static final java.util.List<String> REPOSITORY_TYPES = java.util.List.of("local");
+    public static final java.util.List<String> REPOSITORY_TYPES = java.util.List.of("local", "server");
+    /** A directory on the server of every node: only the local platform's nodes share one. */
+    public static final String LOCAL = "local";
+    /** A dedicated backup server that pgBackRest's own TLS server serves the repository from. */
+    public static final String SERVER = "server";
     public static final int RETENTION_FULL = 2;
     public static final String SCHEDULE_FULL = "weekly";
     public static final String SCHEDULE_DIFF = "daily";
 
     /**
-     * @param type {@code local}: a directory on each node's server (on the local platform, one on this machine for every node)
+     * @param type {@code local}: a directory on each node's server (on the local platform, one on this machine for every node);
+     *             {@code server}: a directory on a dedicated backup server, which the nodes reach through pgBackRest's TLS server
      * @param path the directory; without it, {@code /var/lib/tpa/backup/<group key>} (beside the group's base directory)
+     * @param host for {@code server}: the backup server's address or DNS name (the ssh platform)
+     * @param ssh  for {@code server}: how to log in to the backup server (overrides the group's {@code ssh})
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Repository(String type, String path) {
+    public record Repository(String type, String path, String host, SshSpec ssh) {
+        /** True for a repository on a dedicated backup server. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean onServer() {
+            return SERVER.equals(type);
+        }
+
+        /** Where the repository is, for messages: its directory, on a backup server {@code host:directory}. */
+        public String describe() {
+            return onServer() ? host + ":" + path : path;
+        }
     }
 
     /** @param full how many full backups to keep (with the differential backups and WAL that depend on them) */
@@ -51,10 +68,22 @@ public record BackupSpec(Repository repository, Retention retention, Schedule sc
         }
     }
 
-    /** Every default filled in; the repository path stays open when the config names none (the platform decides it). */
+    /** Every default filled in, a backup server's login as the config writes it. */
     public BackupSpec resolved() {
-        Repository resolvedRepository = new Repository(repository == null || repository.type() == null ? "local" : repository.type(),
-                repository == null ? null : repository.path());
+        return resolved(null);
+    }
+
+    /**
+     * Every default filled in; the repository path stays open when the config names none (the platform decides it).
+     *
+     * @param groupSsh the group's login (resolved) on the ssh platform, which a backup server's own {@code ssh} overrides; null elsewhere
+     */
+    public BackupSpec resolved(SshSpec groupSsh) {
+        String type = repository == null || repository.type() == null ? LOCAL : repository.type();
+        SshSpec login = repository == null ? null : SERVER.equals(type) && groupSsh != null ? SshSpec.resolve(repository.ssh(), groupSsh)
+                : repository.ssh();
+        Repository resolvedRepository = new Repository(type, repository == null ? null : repository.path(),
+                repository == null ? null : repository.host(), login);
         Retention resolvedRetention = new Retention(retention == null || retention.full() == null ? RETENTION_FULL : retention.full());
         Schedule resolvedSchedule = new Schedule(schedule == null || schedule.full() == null ? SCHEDULE_FULL : schedule.full(),
                 schedule == null || schedule.diff() == null ? SCHEDULE_DIFF : schedule.diff());
@@ -74,7 +103,12 @@ public record BackupSpec(Repository repository, Retention retention, Schedule sc
 
     /** The same backup settings with the repository in this directory. */
     public BackupSpec withRepositoryPath(String path) {
-        return new BackupSpec(new Repository(repository.type(), path), retention, schedule, encryption);
+        return new BackupSpec(new Repository(repository.type(), path, repository.host(), repository.ssh()), retention, schedule, encryption);
+    }
+
+    /** The same backup settings with the backup server at this address (a DNS name looked up once). */
+    public BackupSpec withServerAddress(String address) {
+        return new BackupSpec(new Repository(repository.type(), repository.path(), address, repository.ssh()), retention, schedule, encryption);
     }
 
     public boolean encrypted() {

@@ -170,6 +170,11 @@ public record Catalog(
         return List.copyOf(new LinkedHashSet<>(all));
     }
 
+    /** The OS packages of one component on a release ({@code supervisor}, {@code pgbackrest}). */
+    public List<String> componentPackages(String release, String component) {
+        return List.copyOf(distribution(release).components().get(component).packages());
+    }
+
     /** The OS packages a config section brings on a release ({@code endpoints}: pgbouncer and HAProxy). */
     public List<String> featurePackages(String release, String feature) {
         return distribution(release).components().values().stream().filter(c -> feature.equals(c.feature()))

@@ -38,7 +38,7 @@ public final class Defaults {
                 ssh,
                 spec.failover() == null ? FAILOVER : spec.failover(),
                 spec.endpoints() == null ? null : spec.endpoints().resolved(),
-                spec.backup() == null ? null : spec.backup().resolved(),
+                spec.backup() == null ? null : spec.backup().resolved(ssh),
                 spec.monitoring() == null ? null : spec.monitoring().resolved());
     }
 

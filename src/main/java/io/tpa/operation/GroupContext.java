@@ -81,18 +81,44 @@ public record GroupContext(
         Catalog catalog = desired.catalog();
         Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve,
                 new HostReleases(platform, catalog));
-        if (deployment.backup() != null && !deployment.platform().equals("local")) {
-            // A repository on each server's own disk would split the archive whenever the primary moves to another server.
-            throw new UserError(desired.loaded().where("backup") + ": backups need a repository every node reaches, and the only "
-                    + "repository type so far (local) is one directory that the local platform's nodes share; on the " + deployment.platform()
-                    + " platform remove the backup section (a backup server repository is not built yet; see docs/backup.md)");
-        }
+        requireReachableRepository(desired.loaded(), deployment);
         if (deployment.backup() != null && deployment.backup().encrypted()) {
             secrets.computeIfAbsent(SecretNames.BACKUP_CIPHER, name -> Passwords.generate() + Passwords.generate());
         }
         HostReleases.requireOffered(desired.loaded(), deployment, catalog);
         HostReleases.requireSynchronousSupport(desired.loaded(), deployment, catalog);
         return new GroupContext(directory, desired, platform, deployment, secrets, Map.copyOf(saved), authority, http);
+    }
+
+    /**
+     * Every node must reach the one repository, whichever is primary: a {@code local} repository is one directory only where
+     * the nodes share a machine (the local platform); a backup {@code server} is a server of its own on the ssh platform.
+     */
+    static void requireReachableRepository(LoadedSpec loaded, Deployment deployment) {
+        if (deployment.backup() == null) {
+            return;
+        }
+        io.tpa.model.BackupSpec.Repository repository = deployment.backup().repository();
+        if (!repository.onServer() && !deployment.platform().equals("local")) {
+            // A repository on each server's own disk would split the archive whenever the primary moves to another server.
+            throw new UserError(loaded.where("backup") + ": backups need a repository every node reaches, and a local repository is "
+                    + "one directory only where the nodes share a machine (the local platform); on the " + deployment.platform()
+                    + " platform give the group a backup server: repository: {type: server, host: ADDRESS} (see docs/backup.md)");
+        }
+        if (repository.onServer() && deployment.platform().equals("local")) {
+            throw new UserError(loaded.where("backup.repository.type") + ": a backup server is for the ssh platform; the local platform's "
+                    + "nodes share this machine, so use type: local (the default)");
+        }
+        if (repository.onServer() && repository.host() == null) {
+            throw new UserError(loaded.where("backup.repository") + ": a backup server repository needs its server: add host: ADDRESS "
+                    + "(a server of its own, reached over SSH like the nodes)");
+        }
+        if (repository.onServer()) {
+            deployment.nodes().stream().filter(node -> node.address().equals(repository.host())).findFirst().ifPresent(node -> {
+                throw new UserError(loaded.where("backup.repository.host") + ": " + repository.host() + " is node " + node.name()
+                        + "'s server; the backup server must be another one, so that losing a node's server keeps the backups");
+            });
+        }
     }
 
     /** The config as written, with the position of each key. */

@@ -12,6 +12,8 @@ import io.tpa.model.NodeSpec;
 import io.tpa.model.SshSpec;
 import io.tpa.workspace.GroupDirectory;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +39,20 @@ public final class Platforms {
                 Map<String, SshLogin> logins = new LinkedHashMap<>();
                 previous.filter(p -> p.platform().equals("ssh")).ifPresent(p -> p.nodes()
                         .forEach(node -> logins.put(node.address(), login(directory.path(), node.ssh()))));
+                previous.filter(p -> p.platform().equals("ssh")).flatMap(Platforms::backupServer)
+                        .ifPresent(server -> logins.put(server.host(), login(directory.path(), server.ssh())));
                 for (NodeSpec node : spec.allNodes()) {
                     String address = address(node);
                     nodeHosts.put(node.name(), address);
                     logins.put(address, login(directory.path(), node.ssh()));
                 }
-                yield new SshPlatform(nodeHosts, logins, directory.path().resolve(KNOWN_HOSTS), trustNewHosts);
+                List<String> others = new ArrayList<>();
+                if (spec.backup() != null && spec.backup().repository().onServer() && spec.backup().repository().host() != null) {
+                    String address = address("backup.repository.host", spec.backup().repository().host());
+                    others.add(address);
+                    logins.put(address, login(directory.path(), spec.backup().repository().ssh()));
+                }
+                yield new SshPlatform(nodeHosts, others, logins, directory.path().resolve(KNOWN_HOSTS), trustNewHosts);
             }
             default -> throw new UserError("platform '" + spec.platform() + "' is not available in this version of tpa; use local or ssh");
         };
@@ -59,7 +69,12 @@ public final class Platforms {
                     nodeHosts.put(node.name(), node.address());
                     logins.put(node.address(), login(groupDirectory, node.ssh()));
                 }
-                yield new SshPlatform(nodeHosts, logins, groupDirectory.toAbsolutePath().resolve(KNOWN_HOSTS), false);
+                List<String> others = new ArrayList<>();
+                backupServer(deployment).ifPresent(server -> {
+                    others.add(server.host());
+                    logins.put(server.host(), login(groupDirectory, server.ssh()));
+                });
+                yield new SshPlatform(nodeHosts, others, logins, groupDirectory.toAbsolutePath().resolve(KNOWN_HOSTS), false);
             }
             default -> throw new UserError("platform '" + deployment.platform() + "' is not available in this version of tpa");
         };
@@ -84,16 +99,26 @@ public final class Platforms {
      * once per run (a server whose address changes is a changed node: its certificate and the others' rules follow).
      */
     static String address(NodeSpec node) {
-        String host = node.host();
+        return address("node " + node.name(), node.host());
+    }
+
+    /** A server named in the config as an address ({@code what} names it in the error when its DNS name has none). */
+    static String address(String what, String host) {
         if (host.matches("[0-9.]+") || host.contains(":")) {
             return host;
         }
         try {
             return java.net.InetAddress.getByName(host).getHostAddress();
         } catch (java.net.UnknownHostException e) {
-            throw new UserError(UserError.FAILED, "node " + node.name() + ": host " + host + " has no address (DNS lookup failed); "
+            throw new UserError(UserError.FAILED, what + ": host " + host + " has no address (DNS lookup failed); "
                     + "check the name, or write the server's address");
         }
+    }
+
+    /** The backup server of a deployment whose repository is on one (its address, its login). */
+    public static Optional<io.tpa.model.BackupSpec.Repository> backupServer(Deployment deployment) {
+        return Optional.ofNullable(deployment.backup()).map(io.tpa.model.BackupSpec::repository)
+                .filter(io.tpa.model.BackupSpec.Repository::onServer);
     }
 
     static SshLogin login(Path groupDirectory, SshSpec spec) {

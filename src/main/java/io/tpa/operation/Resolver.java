@@ -82,7 +82,10 @@ public final class Resolver {
         if (spec.backup() == null) {
             return null;
         }
-        io.tpa.model.BackupSpec backup = spec.backup().resolved();
+        io.tpa.model.BackupSpec backup = spec.backup().resolved(spec.ssh());
+        if (backup.repository().onServer() && backup.repository().host() != null) {
+            backup = backup.withServerAddress(Platforms.address("backup.repository.host", backup.repository().host()));
+        }
         if (backup.repository().path() != null) {
             return backup;
         }

@@ -30,11 +30,13 @@ public final class Apply {
         return List.of(
                 new PackagesPhase(),
                 new HostPreparationPhase(),
+                new BackupServerPhase.Prepared(),
                 new ParametersPhase(),
                 new PreparePhase(),
                 new TlsPhase(false),
                 new SupervisorPhase(),
                 new BackupPhase.Configuration(),
+                new BackupServerPhase.Serving(),
                 // Before etcd's membership changes: a node's Patroni moves to its new etcd hosts while the old ones still run.
                 new PatroniConfigPhase(),
                 new EtcdPhase(),

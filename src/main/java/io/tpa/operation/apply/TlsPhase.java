@@ -72,7 +72,17 @@ final class TlsPhase implements Phase {
 
     /** Null when the node's certificate is current, else why it must be issued again. */
     static String whyIssue(Host host, NodeLayout layout, DeployedNode node, CertificateAuthority authority) {
-        Optional<String> pem = host.readFile(layout.tlsDirectory() + "/server.crt");
+        String why = whyIssue(host, layout.tlsDirectory(), node.address(), authority);
+        if (why == null && node.etcdMember() && !host.readFile(layout.etcdTlsDirectory() + "/server.crt")
+                .equals(host.readFile(layout.tlsDirectory() + "/server.crt"))) {
+            return "etcd copy differs";
+        }
+        return why;
+    }
+
+    /** Null when the certificate in this directory (server.crt, ca.crt) is current for this address, else why it must be issued again. */
+    static String whyIssue(Host host, String tlsDirectory, String address, CertificateAuthority authority) {
+        Optional<String> pem = host.readFile(tlsDirectory + "/server.crt");
         if (pem.isEmpty()) {
             return "new";
         }
@@ -82,17 +92,14 @@ final class TlsPhase implements Phase {
         } catch (IllegalArgumentException e) {
             return "unreadable";
         }
-        if (!authority.signed(certificate) || !host.readFile(layout.tlsDirectory() + "/ca.crt").orElse("").equals(authority.certificatePem())) {
+        if (!authority.signed(certificate) || !host.readFile(tlsDirectory + "/ca.crt").orElse("").equals(authority.certificatePem())) {
             return "another CA";
         }
-        if (!CertificateAuthority.alternativeNames(certificate).contains(node.address())) {
+        if (!CertificateAuthority.alternativeNames(certificate).contains(address)) {
             return "address changed";
         }
         if (certificate.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE))) {
             return "expires " + certificate.getNotAfter().toInstant().toString().substring(0, 10);
-        }
-        if (node.etcdMember() && !host.readFile(layout.etcdTlsDirectory() + "/server.crt").orElse("").equals(pem.get())) {
-            return "etcd copy differs";
         }
         return null;
     }

@@ -69,22 +69,39 @@ public final class Backup {
         DeployedCluster cluster = deployment.primaryCluster();
         DeployedNode primary = health.leader(cluster).orElseThrow(() -> new UserError(UserError.FAILED, "cluster " + cluster.name()
                 + " has no running primary, so no backup can start; see `tpa status " + directory + "`"));
-        Host host = platform.host(primary.address());
-        Optional<DeployedNode> standby = streamingReplicaOnSameHost(cluster, primary, health, platform);
-
-        List<String> argv = new ArrayList<>(List.of(PgBackRest.BINARY, "--config=" + PgBackRest.configFile(deployment, primary),
-                "--stanza=" + PgBackRest.stanza(deployment), "--type=" + type, "--log-level-console=info", "--log-level-file=detail",
-                "--log-path=" + progressDirectory(deployment)));
-        standby.ifPresent(replica -> {
-            NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), replica.name());
-            argv.addAll(List.of("--pg2-path=" + layout.dataDirectory(), "--pg2-socket-path=" + layout.runDirectory(),
-                    "--pg2-port=" + Deployment.POSTGRES_PORT, "--pg2-user=" + Roles.SUPERUSER, "--backup-standby"));
-        });
+        Optional<io.tpa.model.BackupSpec.Repository> server = io.tpa.operation.Platforms.backupServer(deployment);
+        Host host;
+        Optional<DeployedNode> standby;
+        List<String> argv;
+        Map<String, String> environment;
+        if (server.isPresent()) {
+            // The backup server takes it: pgBackRest there reaches the primary and a standby through their TLS servers.
+            host = platform.host(server.get().host());
+            List<String> streaming = health.member(primary.name()).map(MemberStatus::streamingReplicas).orElse(List.of());
+            standby = cluster.nodes().stream().filter(node -> streaming.contains(node.name())).findFirst();
+            argv = new ArrayList<>(List.of(PgBackRest.BINARY, "--config=" + io.tpa.component.BackupServer.configFile(deployment)));
+            environment = Map.of();
+        } else {
+            host = platform.host(primary.address());
+            standby = streamingReplicaOnSameHost(cluster, primary, health, platform);
+            argv = new ArrayList<>(List.of(PgBackRest.BINARY, "--config=" + PgBackRest.configFile(deployment, primary)));
+            standby.ifPresent(replica -> {
+                NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), replica.name());
+                argv.addAll(List.of("--pg2-path=" + layout.dataDirectory(), "--pg2-socket-path=" + layout.runDirectory(),
+                        "--pg2-port=" + Deployment.POSTGRES_PORT, "--pg2-user=" + Roles.SUPERUSER));
+            });
+            environment = Map.of("PGPASSWORD", access.secrets().get(Roles.SUPERUSER));
+        }
+        argv.addAll(List.of("--stanza=" + PgBackRest.stanza(deployment), "--type=" + type, "--log-level-console=info",
+                "--log-level-file=detail", "--log-path=" + progressDirectory(deployment)));
+        if (standby.isPresent()) {
+            argv.add("--backup-standby");
+        }
         argv.add("backup");
-        Command command = new Command(argv, host.serviceUser(), Map.of("PGPASSWORD", access.secrets().get(Roles.SUPERUSER)), null, TIMEOUT);
+        Command command = new Command(argv, host.serviceUser(), environment, null, TIMEOUT);
 
         listener.note("taking a " + type + " backup of cluster " + cluster.name() + " (primary " + primary.name() + ", files copied from "
-                + standby.map(DeployedNode::name).orElse(primary.name()) + ") into " + deployment.backup().repository().path(), elapsed(start));
+                + standby.map(DeployedNode::name).orElse(primary.name()) + ") into " + deployment.backup().repository().describe(), elapsed(start));
         String log = progressDirectory(deployment) + "/" + PgBackRest.stanza(deployment) + "-backup.log";
         host.remove(log);
         CompletableFuture<CommandResult> running = CompletableFuture.supplyAsync(() -> host.run(command));
@@ -93,9 +110,10 @@ public final class Backup {
         if (!result.ok()) {
             String error = (result.stdout() + "\n" + result.stderr()).lines().filter(line -> line.contains("ERROR:")).findFirst()
                     .orElse(result.lastErrorLine()).strip();
-            throw new UserError(UserError.FAILED, "the backup failed on " + primary.name() + ": " + error);
+            throw new UserError(UserError.FAILED, "the backup failed on " + (server.isPresent() ? "the backup server " + host.name()
+                    : primary.name()) + ": " + error);
         }
-        BackupRepository repository = BackupRepository.read(host, deployment, primary);
+        BackupRepository repository = BackupRepository.read(platform.host(primary.address()), deployment, primary);
         BackupSet backup = repository.newest().orElseThrow(() -> new UserError(UserError.FAILED,
                 "pgBackRest reported success but the repository lists no backup; see `tpa backups " + directory + "`"));
         for (String removed : removeAside(deployment, platform)) {

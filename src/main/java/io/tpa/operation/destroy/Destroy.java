@@ -49,7 +49,7 @@ public final class Destroy {
         List<String> services = deployment.nodes().stream()
                 .flatMap(n -> n.etcdMember() ? List.of("etcd-" + n.name(), "patroni-" + n.name()).stream() : List.of("patroni-" + n.name()).stream())
                 .toList();
-        String backups = deployment.backup() == null ? null : deployment.backup().repository().path();
+        String backups = deployment.backup() == null ? null : deployment.backup().repository().describe();
         return new Removal(deployment.group(), deployment.baseDirectory(), services, addresses, backups, deleteBackups && backups != null);
     }
 
@@ -85,6 +85,8 @@ public final class Destroy {
                 Host host = platform.host(node.address());
                 hosts.putIfAbsent(host.name(), host);
             }
+            // The backup server: its services and files go like a node's, its repository only with --delete-backups.
+            Platforms.backupServer(deployment).map(server -> platform.host(server.host())).ifPresent(host -> hosts.putIfAbsent(host.name(), host));
             for (Host host : hosts.values()) {
                 platform.serviceManager(host, deployment.key()).shutdown();
                 // A process that outlived its supervisor (say, a postgres whose Patroni was killed) still names
@@ -96,7 +98,7 @@ public final class Destroy {
                         () -> !host.run(Command.of("pgrep", "-f", "--", pattern)).ok());
                 host.remove(deployment.baseDirectory());
                 if (removal.backupsDeleted()) {
-                    host.remove(removal.backups());
+                    host.remove(deployment.backup().repository().path());
                 }
                 if (deployment.platform().equals("ssh")) {
                     HostPreparation.removeFirewall(host, deployment.key());

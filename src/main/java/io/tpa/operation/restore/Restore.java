@@ -243,14 +243,20 @@ public final class Restore {
      * node's own server); a time target in the future is refused first.
      */
     static GroupAccess openSource(Path directory, RestoreTarget target) {
+        return openSource(directory, target, false);
+    }
+
+    /** @param inPlace true for an in-place restore, which a group on a backup server (ssh platform) can do too */
+    static GroupAccess openSource(Path directory, RestoreTarget target, boolean inPlace) {
         if (target.time() != null && target.time().isAfter(Instant.now())) {
             throw new UserError("--time " + target.time() + ": in the future; the latest time a restore can reach is now (or use --latest)");
         }
         GroupAccess access = GroupAccess.open(directory);
         Deployment deployment = Backup.requireBackups(directory, access.deployment());
-        if (!deployment.platform().equals("local")) {
-            throw new UserError("tpa restore reads the repository on the restored node's own server, which only the local platform "
-                    + "has (group " + deployment.group() + " runs on " + deployment.platform() + "); see docs/backup.md");
+        boolean server = deployment.backup().repository().onServer();
+        if (!deployment.platform().equals("local") && !(inPlace && server)) {
+            throw new UserError("tpa restore --into creates the new group's nodes on the local platform only (group " + deployment.group()
+                    + " runs on " + deployment.platform() + "); restore it --in-place, or see docs/backup.md");
         }
         return access;
     }

@@ -64,7 +64,7 @@ public final class RestoreInPlace {
 
     public static Result run(Path directory, RestoreTarget target, boolean yes, boolean dryRun, ApplyListener listener) {
         OperationProgress progress = new OperationProgress(listener, System.nanoTime());
-        GroupAccess access = Restore.openSource(directory, target);
+        GroupAccess access = Restore.openSource(directory, target, true);
         Deployment deployment = access.deployment();
         if (deployment.clusters().size() > 1) {
             throw new UserError("group " + deployment.group() + " has standby clusters, which would keep the data an in-place restore drops; "
@@ -75,7 +75,7 @@ public final class RestoreInPlace {
         GroupHealth health = access.health();
         DeployedNode reader = Backups.reader(deployment, health);
         Host host = platform.host(reader.address());
-        String repositoryPath = deployment.backup().repository().path();
+        String repositoryPath = deployment.backup().repository().describe();
         Optional<DeployedNode> primary = health.leader(cluster);
         String written = primary.map(p -> Postgres.query(platform.host(p.address()), deployment, p, access.secrets().get(Roles.SUPERUSER),
                 "SELECT pg_current_wal_lsn()").get(0)).orElse("unknown (no running primary)");
@@ -99,6 +99,7 @@ public final class RestoreInPlace {
         Restore.archiveRecentWal(deployment, cluster, health, platform, access, target, progress);
         BackupSet backup = Restore.checkTarget(target, BackupRepository.read(host, deployment, reader), repositoryPath);
         DeployedNode first = cluster.nodes().get(0);
+        Host firstHost = platform.host(first.address());
         NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), first.name());
         ApplyResult result = Apply.apply(directory, () -> {
             // Under the group's lock: nothing else changes the group while its data goes back.
@@ -120,12 +121,12 @@ public final class RestoreInPlace {
                 })));
             }
             steps.add(List.of(new Action(Restore.PHASE, first.name(), "restore backup " + backup.label() + " to replay up to "
-                    + target.describe(), false, () -> Restore.stage(deployment, access, host, layout, backup.label(), target))));
+                    + target.describe(), false, () -> Restore.stage(deployment, access, firstHost, layout, backup.label(), target))));
             Steps.runInOrder(steps, progress);
         }, progress, new Apply.Options(Restore.PHASE, Apply.Confirmation.YES, false));
         // A second apply puts the standard Patroni configuration back now that the data is in place.
         Apply.apply(directory, () -> { }, progress, new Apply.Options(Restore.PHASE, Apply.Confirmation.NO, false));
-        PgBackRest.removeRestoreFiles(host, layout);
+        PgBackRest.removeRestoreFiles(firstHost, layout);
         new io.tpa.workspace.GroupHistory(directory).commitEvent("tpa restore --in-place: group " + deployment.group() + " back to "
                 + target.describe() + " (backup " + backup.label() + "); the former data aside in " + String.join(", ", aside));
         GroupHealth after = GroupAccess.open(directory).health();
