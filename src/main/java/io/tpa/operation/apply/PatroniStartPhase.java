@@ -95,6 +95,9 @@ final class PatroniStartPhase implements Phase {
                                     }
                                     return last;
                                 });
+                        if (forked) {
+                            archiveNewTimeline(state, node, host);
+                        }
                     }
                 }));
             }
@@ -110,6 +113,27 @@ final class PatroniStartPhase implements Phase {
             }));
         }
         return actions;
+    }
+
+    /**
+     * A primary bootstrapped from restored data (an in-place restore) is on a new timeline, branched off inside a WAL segment
+     * whose older timeline's copy in the repository goes on past the branch point. Until the new timeline's copy of that
+     * segment is archived too, a replica restored from a backup would replay the old timeline past the branch point and could
+     * not follow the primary; {@code pgbackrest check} switches to a new segment and waits until it is archived (PostgreSQL
+     * archives in order), so the replicas start after. A group whose repository has no stanza yet (a restore into a new
+     * group) clones its replicas from the primary anyway.
+     */
+    private static void archiveNewTimeline(ApplyState state, DeployedNode node, Host host) {
+        io.tpa.model.Deployment deployment = state.context().deployment();
+        if (deployment.backup() == null) {
+            return;
+        }
+        io.tpa.host.CommandResult checked = host.run(io.tpa.component.PgBackRest.command(host, deployment, node,
+                state.context().secrets().get(io.tpa.model.Roles.SUPERUSER), Duration.ofMinutes(3), "check"));
+        if (!checked.ok()) {
+            state.note(node.name() + ": the new timeline's WAL did not reach the repository yet (" + checked.lastErrorLine().strip()
+                    + "); replicas clone from the primary if restoring a backup cannot follow it");
+        }
     }
 
     /** A replica to start, with the definition and the words for the plan. */

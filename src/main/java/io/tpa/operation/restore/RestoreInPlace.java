@@ -41,7 +41,7 @@ import java.util.Optional;
 /**
  * {@code tpa restore DIR --in-place}: the group's own data goes back to a point in time. Every node stops; each node's data
  * directory moves aside (kept until the next successful {@code tpa backup}); the cluster's state in etcd is cleared so
- * that Patroni bootstraps again; pgBackRest restores the backup that ended last before the target as the first node's
+ * that Patroni bootstraps again; pgBackRest restores the backup that ended last before the target as the recorded primary's
  * data, which replays the archive up to the target and is promoted on a new timeline; the other nodes clone it. What was
  * committed after the target is lost, which is why it needs {@code --yes} after a dry run has said so.
  */
@@ -98,7 +98,8 @@ public final class RestoreInPlace {
 
         Restore.archiveRecentWal(deployment, cluster, health, platform, access, target, progress);
         BackupSet backup = Restore.checkTarget(target, BackupRepository.read(host, deployment, reader), repositoryPath);
-        DeployedNode first = cluster.nodes().get(0);
+        // The node apply bootstraps the cluster on: the primary of the record (a switchover moves it), not the config's first.
+        DeployedNode first = cluster.primaryNode();
         Host firstHost = platform.host(first.address());
         NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), first.name());
         ApplyResult result = Apply.apply(directory, () -> {
