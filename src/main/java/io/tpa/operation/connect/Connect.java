@@ -112,7 +112,7 @@ public final class Connect {
                 + ": no such node in group " + deployment.group() + "; nodes: "
                 + deployment.nodes().stream().map(DeployedNode::name).collect(Collectors.joining(", "))))
                 : choose(access, role);
-        List<String> argv = new ArrayList<>(List.of(Catalog.load().postgres(deployment.postgresVersion()).binDir() + "/psql",
+        List<String> argv = new ArrayList<>(List.of(psqlBinary(Catalog.load().postgres(deployment.postgresVersion()).binDir()),
                 "-h", node.address(), "-p", Integer.toString(Deployment.POSTGRES_PORT), "-U", Roles.SUPERUSER, "-d", "postgres"));
         argv.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
@@ -125,6 +125,32 @@ public final class Connect {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
+        }
+    }
+
+    /**
+     * The psql of the group's major on this machine, else the newest one installed (a group on the ssh platform may run a
+     * major this machine does not have; psql speaks to newer servers too), else psql from the PATH.
+     */
+    static String psqlBinary(String binDirectory) {
+        Path own = Path.of(binDirectory, "psql");
+        if (java.nio.file.Files.isExecutable(own)) {
+            return own.toString();
+        }
+        try (java.util.stream.Stream<Path> majors = java.nio.file.Files.list(Path.of("/usr/lib/postgresql"))) {
+            return majors.map(major -> major.resolve("bin/psql")).filter(java.nio.file.Files::isExecutable)
+                    .max(java.util.Comparator.comparingInt(psql -> majorOf(psql.getParent().getParent().getFileName().toString())))
+                    .map(Path::toString).orElse("psql");
+        } catch (java.io.IOException e) {
+            return "psql";
+        }
+    }
+
+    private static int majorOf(String directoryName) {
+        try {
+            return Integer.parseInt(directoryName);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
