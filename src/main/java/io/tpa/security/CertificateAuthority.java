@@ -111,6 +111,10 @@ public final class CertificateAuthority {
             List<GeneralName> alternatives = new ArrayList<>();
             for (String name : names) {
                 alternatives.add(isAddress(name) ? new GeneralName(GeneralName.iPAddress, name) : new GeneralName(GeneralName.dNSName, name));
+                if (isAddress(name) && !name.contains(":")) {
+                    // pgBackRest's TLS client before 2.5x matches the host it connects to against DNS names only (2.45 on Debian 12).
+                    alternatives.add(new GeneralName(GeneralName.dNSName, name));
+                }
             }
             if (!alternatives.isEmpty()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternatives.toArray(GeneralName[]::new)));
@@ -128,6 +132,20 @@ public final class CertificateAuthority {
             return true;
         } catch (GeneralSecurityException e) {
             return false;
+        }
+    }
+
+    /** The DNS names a certificate names (an IPv4 address among them too, for pgBackRest: see {@link #issue}). */
+    public static List<String> dnsNames(X509Certificate issued) {
+        try {
+            List<String> names = new ArrayList<>();
+            if (issued.getSubjectAlternativeNames() != null) {
+                issued.getSubjectAlternativeNames().stream().filter(entry -> Integer.valueOf(GeneralName.dNSName).equals(entry.get(0)))
+                        .forEach(entry -> names.add(String.valueOf(entry.get(1))));
+            }
+            return names;
+        } catch (GeneralSecurityException e) {
+            return List.of();
         }
     }
 

@@ -112,7 +112,7 @@ final class BackupServerPhase {
             }
             CertificateAuthority authority = state.context().authority();
             String tls = BackupServer.tlsDirectory(deployment);
-            String why = TlsPhase.whyIssue(host, tls, backup.repository().host(), authority);
+            String why = TlsPhase.whyIssue(host, tls, backup.repository().host(), authority, true);
             if (why != null) {
                 steps.add("issue its certificate (" + why + ")");
                 work.add(() -> {

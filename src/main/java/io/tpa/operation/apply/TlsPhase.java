@@ -41,17 +41,24 @@ final class TlsPhase implements Phase {
         return ApplyState.each(state.context().deployment().nodes(), node -> {
             Host host = state.context().host(node);
             NodeLayout layout = NodeLayout.of(state.context().deployment().baseDirectory(), node.name());
-            String reason = renewAll ? "rotate" : whyIssue(host, layout, node, authority);
+            String reason = renewAll ? "rotate" : whyIssue(host, layout, node, authority,
+                    io.tpa.component.BackupServer.used(state.context().deployment()));
             if (reason == null) {
                 return null;
             }
             boolean reload = state.isRunning(node, Patroni.serviceName(node));
+            // pgBackRest's TLS server reads its certificate when it starts: it starts again with the new one.
+            boolean pgBackRest = state.isRunning(node, io.tpa.component.BackupServer.nodeServiceName(node));
             return new Action(title(), node.name(), "issue certificate (" + reason + ")" + (reload ? " and reload" : ""), false, () -> {
                 CertificateAuthority.Issued issued = authority.issue(node.name(), List.of(node.address(), node.name(), "localhost"),
                         CertificateAuthority.NODE_VALIDITY);
                 write(host, layout.tlsDirectory(), host.serviceUser(), authority, issued);
                 if (node.etcdMember()) {
                     write(host, layout.etcdTlsDirectory(), Etcd.user(host.isRoot(), host.serviceUser()), authority, issued);
+                }
+                if (pgBackRest) {
+                    state.services(node).stop(io.tpa.component.BackupServer.nodeServiceName(node));
+                    state.services(node).start(io.tpa.component.BackupServer.nodeServiceName(node));
                 }
                 if (reload) {
                     state.patroni(node).reload();
@@ -71,8 +78,8 @@ final class TlsPhase implements Phase {
     }
 
     /** Null when the node's certificate is current, else why it must be issued again. */
-    static String whyIssue(Host host, NodeLayout layout, DeployedNode node, CertificateAuthority authority) {
-        String why = whyIssue(host, layout.tlsDirectory(), node.address(), authority);
+    static String whyIssue(Host host, NodeLayout layout, DeployedNode node, CertificateAuthority authority, boolean pgBackRest) {
+        String why = whyIssue(host, layout.tlsDirectory(), node.address(), authority, pgBackRest);
         if (why == null && node.etcdMember() && !host.readFile(layout.etcdTlsDirectory() + "/server.crt")
                 .equals(host.readFile(layout.tlsDirectory() + "/server.crt"))) {
             return "etcd copy differs";
@@ -80,8 +87,13 @@ final class TlsPhase implements Phase {
         return why;
     }
 
-    /** Null when the certificate in this directory (server.crt, ca.crt) is current for this address, else why it must be issued again. */
-    static String whyIssue(Host host, String tlsDirectory, String address, CertificateAuthority authority) {
+    /**
+     * Null when the certificate in this directory (server.crt, ca.crt) is current for this address, else why it must be issued
+     * again.
+     *
+     * @param pgBackRest true when pgBackRest's TLS server presents it too, whose client before 2.5x needs the address among the DNS names
+     */
+    static String whyIssue(Host host, String tlsDirectory, String address, CertificateAuthority authority, boolean pgBackRest) {
         Optional<String> pem = host.readFile(tlsDirectory + "/server.crt");
         if (pem.isEmpty()) {
             return "new";
@@ -97,6 +109,9 @@ final class TlsPhase implements Phase {
         }
         if (!CertificateAuthority.alternativeNames(certificate).contains(address)) {
             return "address changed";
+        }
+        if (pgBackRest && !address.contains(":") && !CertificateAuthority.dnsNames(certificate).contains(address)) {
+            return "its address as a name too, for pgBackRest";
         }
         if (certificate.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE))) {
             return "expires " + certificate.getNotAfter().toInstant().toString().substring(0, 10);
