@@ -14,17 +14,60 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BackupSpec(Repository repository, Retention retention, Schedule schedule, Boolean encryption) {
     /** The repository types tpa supports, as the schema lists them. */
-    public static final java.util.List<String> REPOSITORY_TYPES = java.util.List.of("local");
+    public static final java.util.List<String> REPOSITORY_TYPES = java.util.List.of("local", "s3");
+    public static final String LOCAL = "local";
+    public static final String S3 = "s3";
+    /** pgBackRest's default for S3: the bucket in the host name ({@code path} puts it in the URI, as most self-hosted stores want). */
+    public static final String URI_STYLE = "host";
+    public static final int S3_PORT = 443;
     public static final int RETENTION_FULL = 2;
     public static final String SCHEDULE_FULL = "weekly";
     public static final String SCHEDULE_DIFF = "daily";
 
     /**
-     * @param type {@code local}: a directory on each node's server (on the local platform, one on this machine for every node)
-     * @param path the directory; without it, {@code /var/lib/tpa/backup/<group key>} (beside the group's base directory)
+     * Where the repository is. The S3 keys only count with {@code type: s3}; its credentials are secrets
+     * ({@link SecretNames#BACKUP_S3_KEY_ID}, {@link SecretNames#BACKUP_S3_KEY_SECRET}), never part of the config.
+     *
+     * @param type     {@code local}: a directory on each node's server (on the local platform, one on this machine for every
+     *                 node); {@code s3}: a bucket of an S3-compatible object store
+     * @param path     local: the directory, by default {@code /var/lib/tpa/backup/<group key>} (beside the group's base
+     *                 directory); s3: the path inside the bucket, by default {@code /<group key>}
+     * @param bucket   s3: the bucket, which must exist
+     * @param endpoint s3: the store's host name (pgBackRest checks the store's certificate against it)
+     * @param port     s3: the store's HTTPS port, 443 by default
+     * @param region   s3: the bucket's region (signature v4)
+     * @param uriStyle s3: {@code host} (the bucket in the host name, the default) or {@code path} (in the URI)
+     * @param caFile   s3: a CA certificate file (PEM) on every node's server to verify the store's certificate with, for a
+     *                 store whose certificate the system's CAs do not sign
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Repository(String type, String path) {
+    public record Repository(String type, String path, String bucket, String endpoint, Integer port, String region,
+                             @com.fasterxml.jackson.annotation.JsonProperty("uri_style") String uriStyle,
+                             @com.fasterxml.jackson.annotation.JsonProperty("ca_file") String caFile) {
+        public Repository(String type, String path) {
+            this(type, path, null, null, null, null, null, null);
+        }
+
+        /** True for an S3 bucket. */
+        public boolean s3() {
+            return S3.equals(type);
+        }
+
+        /**
+         * The repository as messages name it: the directory, or {@code s3://bucket/path (endpoint)}.
+         */
+        public String location() {
+            if (!s3()) {
+                return path;
+            }
+            String inside = path == null ? "" : path;
+            return "s3://" + bucket + (inside.startsWith("/") ? "" : "/") + inside + " (" + endpoint + (port == null || port == S3_PORT ? "" : ":" + port) + ")";
+        }
+
+        /** The same repository with its path decided. */
+        public Repository withPath(String newPath) {
+            return new Repository(type, newPath, bucket, endpoint, port, region, uriStyle, caFile);
+        }
     }
 
     /** @param full how many full backups to keep (with the differential backups and WAL that depend on them) */
@@ -53,8 +96,11 @@ public record BackupSpec(Repository repository, Retention retention, Schedule sc
 
     /** Every default filled in; the repository path stays open when the config names none (the platform decides it). */
     public BackupSpec resolved() {
-        Repository resolvedRepository = new Repository(repository == null || repository.type() == null ? "local" : repository.type(),
-                repository == null ? null : repository.path());
+        Repository resolvedRepository = repository == null ? new Repository(LOCAL, null)
+                : repository.type() == null || LOCAL.equals(repository.type()) ? new Repository(LOCAL, repository.path())
+                : new Repository(repository.type(), repository.path(), repository.bucket(), repository.endpoint(),
+                repository.port() == null ? S3_PORT : repository.port(), repository.region(),
+                repository.uriStyle() == null ? URI_STYLE : repository.uriStyle(), repository.caFile());
         Retention resolvedRetention = new Retention(retention == null || retention.full() == null ? RETENTION_FULL : retention.full());
         Schedule resolvedSchedule = new Schedule(schedule == null || schedule.full() == null ? SCHEDULE_FULL : schedule.full(),
                 schedule == null || schedule.diff() == null ? SCHEDULE_DIFF : schedule.diff());
@@ -74,7 +120,7 @@ public record BackupSpec(Repository repository, Retention retention, Schedule sc
 
     /** The same backup settings with the repository in this directory. */
     public BackupSpec withRepositoryPath(String path) {
-        return new BackupSpec(new Repository(repository.type(), path), retention, schedule, encryption);
+        return new BackupSpec(repository.withPath(path), retention, schedule, encryption);
     }
 
     public boolean encrypted() {

@@ -81,6 +81,16 @@ public record GroupContext(
         Catalog catalog = desired.catalog();
         Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve,
                 new HostReleases(platform, catalog));
+        if (deployment.backup() != null && deployment.backup().repository().s3() && !deployment.platform().equals("local")) {
+            // The bucket is shared, but a backup copies from a standby or runs where the scheduler runs: pgBackRest on one
+            // server would have to reach PostgreSQL on the others, which tpa does not set up.
+            throw new UserError(desired.loaded().where("backup.repository.type") + ": backup.repository.type: s3 works on the local platform "
+                    + "only for now: on the " + deployment.platform() + " platform a backup runs on one server and copies from another, "
+                    + "which needs pgBackRest to reach the other servers (not set up yet); remove the backup section (see docs/backup.md)");
+        }
+        if (deployment.backup() != null && deployment.backup().repository().s3()) {
+            requireS3Credentials(directory, desired.loaded(), secrets);
+        }
         if (deployment.backup() != null && !deployment.platform().equals("local")) {
             // A repository on each server's own disk would split the archive whenever the primary moves to another server.
             throw new UserError(desired.loaded().where("backup") + ": backups need a repository every node reaches, and the only "
@@ -93,6 +103,17 @@ public record GroupContext(
         HostReleases.requireOffered(desired.loaded(), deployment, catalog);
         HostReleases.requireSynchronousSupport(desired.loaded(), deployment, catalog);
         return new GroupContext(directory, desired, platform, deployment, secrets, Map.copyOf(saved), authority, http);
+    }
+
+    /** An S3 repository's keys are among the group's secrets: the user sets them, tpa cannot generate them. */
+    static void requireS3Credentials(GroupDirectory directory, LoadedSpec loaded, Map<String, String> secrets) {
+        for (String name : SecretNames.SETTABLE) {
+            if (secrets.get(name) == null || secrets.get(name).isEmpty()) {
+                throw new UserError(loaded.where("backup.repository.type") + ": backup.repository.type: s3 needs the secret " + name
+                        + ", which the group's secrets lack; set it with `tpa secrets set " + directory.path() + " " + name
+                        + "` (it reads the value from standard input)");
+            }
+        }
     }
 
     /** The config as written, with the position of each key. */

@@ -44,15 +44,32 @@ final class BackupPhase {
         abstract List<Action> plan(ApplyState state, Deployment deployment, BackupSpec backup);
     }
 
-    /** Every node's pgBackRest configuration is current, and the repository's directory exists on each server. */
+    /**
+     * An S3 repository's bucket can be reached (with the keys in the group's secrets) before apply changes anything: a store
+     * that is down, a missing bucket or refused keys fail in one line that names the bucket. Nothing for a local repository.
+     */
+    static final class Store extends WithBackups {
+        @Override
+        List<Action> plan(ApplyState state, Deployment deployment, BackupSpec backup) {
+            if (backup.repository().s3()) {
+                DeployedNode node = deployment.primaryCluster().nodes().get(0);
+                PgBackRest.checkS3(state.context().host(node), backup, state.context().secrets());
+            }
+            return List.of();
+        }
+    }
+
+    /** Every node's pgBackRest configuration is current, and a local repository's directory exists on each server. */
     static final class Configuration extends WithBackups {
         @Override
         List<Action> plan(ApplyState state, Deployment deployment, BackupSpec backup) {
             List<Action> actions = new ArrayList<>();
             String repository = backup.repository().path();
-            actions.addAll(ApplyState.each(List.copyOf(state.hosts().keySet()), host -> host.exists(repository) ? null
-                    : new Action(title(), host.name(), "create the backup repository " + repository + " (mode 0700)", false,
-                    () -> host.createDirectory(repository, FileOwner.directory(host.serviceUser())))));
+            if (!backup.repository().s3()) {
+                actions.addAll(ApplyState.each(List.copyOf(state.hosts().keySet()), host -> host.exists(repository) ? null
+                        : new Action(title(), host.name(), "create the backup repository " + repository + " (mode 0700)", false,
+                        () -> host.createDirectory(repository, FileOwner.directory(host.serviceUser())))));
+            }
             String locks = PgBackRest.lockDirectory(deployment);
             actions.addAll(ApplyState.each(List.copyOf(state.hosts().keySet()), host -> host.exists(locks) ? null
                     : new Action(title(), host.name(), "create pgBackRest's lock directory " + locks, false,
@@ -87,11 +104,11 @@ final class BackupPhase {
             DeployedNode primary = leader.orElse(cluster.primaryNode());
             Host host = state.context().host(primary);
             String stanza = PgBackRest.stanza(deployment);
-            if (host.exists(PgBackRest.stanzaMarker(backup, stanza))) {
+            if (PgBackRest.stanzaExists(host, backup, state.context().secrets(), stanza)) {
                 return List.of();
             }
             String password = state.context().secrets().get(Roles.SUPERUSER);
-            return List.of(new Action(title(), primary.name(), "create stanza " + stanza + " in " + backup.repository().path()
+            return List.of(new Action(title(), primary.name(), "create stanza " + stanza + " in " + backup.repository().location()
                     + " and check that WAL reaches it", false, () -> {
                 PgBackRest.run(host, PgBackRest.command(host, deployment, primary, password, TIMEOUT, "stanza-create"));
                 PgBackRest.run(host, PgBackRest.command(host, deployment, primary, password, TIMEOUT, "check"));

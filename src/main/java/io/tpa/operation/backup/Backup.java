@@ -84,7 +84,7 @@ public final class Backup {
         Command command = new Command(argv, host.serviceUser(), Map.of("PGPASSWORD", access.secrets().get(Roles.SUPERUSER)), null, TIMEOUT);
 
         listener.note("taking a " + type + " backup of cluster " + cluster.name() + " (primary " + primary.name() + ", files copied from "
-                + standby.map(DeployedNode::name).orElse(primary.name()) + ") into " + deployment.backup().repository().path(), elapsed(start));
+                + standby.map(DeployedNode::name).orElse(primary.name()) + ") into " + deployment.backup().repository().location(), elapsed(start));
         String log = progressDirectory(deployment) + "/" + PgBackRest.stanza(deployment) + "-backup.log";
         host.remove(log);
         CompletableFuture<CommandResult> running = CompletableFuture.supplyAsync(() -> host.run(command));

@@ -24,7 +24,7 @@ public final class Backups {
     public static Listing list(Path directory) {
         GroupAccess access = GroupAccess.open(directory);
         Deployment deployment = Backup.requireBackups(directory, access.deployment());
-        return new Listing(deployment.group(), deployment.backup().repository().path(), read(access));
+        return new Listing(deployment.group(), deployment.backup().repository().location(), read(access));
     }
 
     /** The repository's contents, read on the server of the primary cluster's primary (or its first node). */

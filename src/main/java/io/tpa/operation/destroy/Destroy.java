@@ -2,6 +2,7 @@ package io.tpa.operation.destroy;
 
 import io.tpa.error.UserError;
 import io.tpa.component.HostPreparation;
+import io.tpa.component.PgBackRest;
 import io.tpa.host.Command;
 import io.tpa.host.Host;
 import io.tpa.host.Platform;
@@ -49,7 +50,7 @@ public final class Destroy {
         List<String> services = deployment.nodes().stream()
                 .flatMap(n -> n.etcdMember() ? List.of("etcd-" + n.name(), "patroni-" + n.name()).stream() : List.of("patroni-" + n.name()).stream())
                 .toList();
-        String backups = deployment.backup() == null ? null : deployment.backup().repository().path();
+        String backups = deployment.backup() == null ? null : deployment.backup().repository().location();
         return new Removal(deployment.group(), deployment.baseDirectory(), services, addresses, backups, deleteBackups && backups != null);
     }
 
@@ -85,6 +86,9 @@ public final class Destroy {
                 Host host = platform.host(node.address());
                 hosts.putIfAbsent(host.name(), host);
             }
+            if (removal.backupsDeleted() && deployment.backup().repository().s3()) {
+                deleteStanza(deployment, platform);
+            }
             for (Host host : hosts.values()) {
                 platform.serviceManager(host, deployment.key()).shutdown();
                 // A process that outlived its supervisor (say, a postgres whose Patroni was killed) still names
@@ -95,7 +99,7 @@ public final class Destroy {
                 Wait.until("for every process of " + deployment.group() + " to end", Duration.ofSeconds(30),
                         () -> !host.run(Command.of("pgrep", "-f", "--", pattern)).ok());
                 host.remove(deployment.baseDirectory());
-                if (removal.backupsDeleted()) {
+                if (removal.backupsDeleted() && !deployment.backup().repository().s3()) {
                     host.remove(removal.backups());
                 }
                 if (deployment.platform().equals("ssh")) {
@@ -109,5 +113,35 @@ public final class Destroy {
         } catch (Wait.WaitTimeout e) {
             throw new UserError(UserError.FAILED, e.getMessage());
         }
+    }
+
+    /**
+     * Deletes the group's stanza from its S3 repository (every backup and archived WAL under the repository's path), through
+     * the first node's pgBackRest configuration, before anything else goes: when the bucket cannot be reached, destroy stops
+     * with nothing removed.
+     */
+    private static void deleteStanza(Deployment deployment, Platform platform) {
+        for (DeployedNode node : deployment.nodes()) {
+            Host host = platform.host(node.address());
+            String config = PgBackRest.configFile(deployment, node);
+            if (!host.exists(config)) {
+                continue;
+            }
+            List<String> base = List.of(PgBackRest.BINARY, "--config=" + config, "--stanza=" + PgBackRest.stanza(deployment),
+                    "--log-level-console=warn");
+            // stanza-delete wants pgBackRest stopped for the stanza first; --force because PostgreSQL still runs.
+            for (String command : List.of("stop", "stanza-delete")) {
+                List<String> argv = new java.util.ArrayList<>(base);
+                if (command.equals("stanza-delete")) {
+                    argv.add("--force");
+                }
+                argv.add(command);
+                PgBackRest.run(host, new Command(argv, host.serviceUser(), null, null, Duration.ofMinutes(5)));
+            }
+            return;
+        }
+        throw new UserError(UserError.FAILED, "cannot delete the backups in " + deployment.backup().repository().location() + ": no node "
+                + "of group " + deployment.group() + " has its pgBackRest configuration any more; nothing was removed; run `tpa destroy` "
+                + "without --delete-backups and delete the stanza " + PgBackRest.stanza(deployment) + " with pgBackRest or the store's tools");
     }
 }

@@ -75,7 +75,7 @@ public final class RestoreInPlace {
         GroupHealth health = access.health();
         DeployedNode reader = Backups.reader(deployment, health);
         Host host = platform.host(reader.address());
-        String repositoryPath = deployment.backup().repository().path();
+        String repositoryPath = deployment.backup().repository().location();
         Optional<DeployedNode> primary = health.leader(cluster);
         String written = primary.map(p -> Postgres.query(platform.host(p.address()), deployment, p, access.secrets().get(Roles.SUPERUSER),
                 "SELECT pg_current_wal_lsn()").get(0)).orElse("unknown (no running primary)");

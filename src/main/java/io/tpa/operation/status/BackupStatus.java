@@ -54,11 +54,11 @@ public record BackupStatus(String repository, String archiving, int backups, Str
         try {
             BackupRepository repository = BackupRepository.read(host, deployment, reader);
             Optional<BackupSet> newest = repository.newest();
-            return new BackupStatus(deployment.backup().repository().path(), archiving, repository.backups().size(),
+            return new BackupStatus(deployment.backup().repository().location(), archiving, repository.backups().size(),
                     newest.map(BackupSet::label).orElse(null), newest.map(BackupSet::type).orElse(null),
                     newest.map(b -> Duration.between(b.stop(), Instant.now()).toSeconds()).orElse(null));
         } catch (ComponentException e) {
-            return new BackupStatus(deployment.backup().repository().path(), archiving == null ? e.getMessage() : archiving, 0, null, null, null);
+            return new BackupStatus(deployment.backup().repository().location(), archiving == null ? e.getMessage() : archiving, 0, null, null, null);
         }
     }
 }
