@@ -58,10 +58,13 @@ final class S3Store implements AutoCloseable {
             Files.writeString(key, issued.privateKeyPem());
             Files.createDirectory(directory.resolve("data"));
             int port = freePort();
-            process = new ProcessBuilder(binary.toString(), "-d", directory.resolve("data").toString(), "-a", "127.0.0.1", "-p",
+            ProcessBuilder builder = new ProcessBuilder(binary.toString(), "-d", directory.resolve("data").toString(), "-a", "127.0.0.1", "-p",
                     Integer.toString(port), "--key", key.toString(), "--cert", directory.resolve("store.crt").toString(),
-                    "--no-vhost-buckets", "--configure-bucket", bucket)
-                    .redirectErrorStream(true).redirectOutput(directory.resolve("s3rver.log").toFile()).start();
+                    "--no-vhost-buckets", "--configure-bucket", bucket);
+            // s3rver 3.7.1 makes ListObjectsV2's continuation tokens (a listing of more than 1000 objects, as pgBackRest's
+            // stanza-delete does) with DES, which Node's OpenSSL 3 keeps in its legacy provider.
+            builder.environment().put("NODE_OPTIONS", "--openssl-legacy-provider");
+            process = builder.redirectErrorStream(true).redirectOutput(directory.resolve("s3rver.log").toFile()).start();
             Process started = process;
             Wait.until("for s3rver to listen on 127.0.0.1:" + port, Duration.ofSeconds(30), () -> started.isAlive() && listening(port));
             return new S3Store(directory, bucket, port, process);

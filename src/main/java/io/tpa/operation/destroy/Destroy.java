@@ -2,6 +2,7 @@ package io.tpa.operation.destroy;
 
 import io.tpa.error.UserError;
 import io.tpa.component.HostPreparation;
+import io.tpa.component.ComponentException;
 import io.tpa.component.PgBackRest;
 import io.tpa.host.Command;
 import io.tpa.host.Host;
@@ -136,7 +137,13 @@ public final class Destroy {
                     argv.add("--force");
                 }
                 argv.add(command);
-                PgBackRest.run(host, new Command(argv, host.serviceUser(), null, null, Duration.ofMinutes(5)));
+                try {
+                    PgBackRest.run(host, new Command(argv, host.serviceUser(), null, null, Duration.ofMinutes(5)));
+                } catch (ComponentException e) {
+                    throw new UserError(UserError.FAILED, "cannot delete the backups in " + deployment.backup().repository().location() + ": "
+                            + e.getMessage() + "; nothing was removed; run `tpa destroy` again once the store answers, or without "
+                            + "--delete-backups to keep them");
+                }
             }
             return;
         }
