@@ -130,25 +130,31 @@ public final class Destroy {
             }
             List<String> base = List.of(PgBackRest.BINARY, "--config=" + config, "--stanza=" + PgBackRest.stanza(deployment),
                     "--log-level-console=warn");
-            // stanza-delete wants pgBackRest stopped for the stanza first; --force because PostgreSQL still runs.
-            for (String command : List.of("stop", "stanza-delete")) {
-                List<String> argv = new java.util.ArrayList<>(base);
-                if (command.equals("stanza-delete")) {
-                    argv.add("--force");
-                }
-                argv.add(command);
-                try {
-                    PgBackRest.run(host, new Command(argv, host.serviceUser(), null, null, Duration.ofMinutes(5)));
-                } catch (ComponentException e) {
-                    throw new UserError(UserError.FAILED, "cannot delete the backups in " + deployment.backup().repository().location() + ": "
-                            + e.getMessage() + "; nothing was removed; run `tpa destroy` again once the store answers, or without "
-                            + "--delete-backups to keep them");
-                }
+            // stanza-delete wants pgBackRest stopped for the stanza first (which also stops archiving); --force because
+            // PostgreSQL still runs. When it fails, pgBackRest starts again, so that the group archives as before.
+            try {
+                pgbackrest(host, base, "stop");
+                pgbackrest(host, base, "--force", "stanza-delete");
+            } catch (ComponentException e) {
+                host.run(new Command(append(base, "start"), host.serviceUser(), null, null, Duration.ofMinutes(1)));
+                throw new UserError(UserError.FAILED, "cannot delete the backups in " + deployment.backup().repository().location() + ": "
+                        + e.getMessage() + "; nothing was removed; run `tpa destroy` again once the store answers, or without "
+                        + "--delete-backups to keep them");
             }
             return;
         }
         throw new UserError(UserError.FAILED, "cannot delete the backups in " + deployment.backup().repository().location() + ": no node "
                 + "of group " + deployment.group() + " has its pgBackRest configuration any more; nothing was removed; run `tpa destroy` "
                 + "without --delete-backups and delete the stanza " + PgBackRest.stanza(deployment) + " with pgBackRest or the store's tools");
+    }
+
+    private static void pgbackrest(Host host, List<String> base, String... arguments) {
+        PgBackRest.run(host, new Command(append(base, arguments), host.serviceUser(), null, null, Duration.ofMinutes(5)));
+    }
+
+    private static List<String> append(List<String> base, String... arguments) {
+        List<String> argv = new java.util.ArrayList<>(base);
+        argv.addAll(List.of(arguments));
+        return argv;
     }
 }
