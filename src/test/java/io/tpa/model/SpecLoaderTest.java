@@ -411,7 +411,7 @@ class SpecLoaderTest {
                 backup:
                   repository: {type: s3, endpoint: minio.example.com, region: us-east-1}
                 clusters: [{name: main, nodes: [{name: pg1}]}]
-                """, "tpa.yml:3:16: backup.repository: an S3 repository needs the key 'bucket'; add it, for example bucket: sales-backups");
+                """, "tpa.yml:3:3: backup.repository: an S3 repository needs the key 'bucket'; add it, for example bucket: sales-backups");
     }
 
     @Test
@@ -423,7 +423,7 @@ class SpecLoaderTest {
                     path: /srv/backup
                     bucket: sales-backups
                 clusters: [{name: main, nodes: [{name: pg1}]}]
-                """, "tpa.yml:5:13: backup.repository.bucket: bucket is a key of an S3 repository; remove it, or set type: s3");
+                """, "tpa.yml:5:5: backup.repository.bucket: bucket is a key of an S3 repository; remove it, or set type: s3");
     }
 
     @Test
@@ -433,7 +433,7 @@ class SpecLoaderTest {
                 backup:
                   repository: {type: s3, bucket: b, endpoint: 'https://minio.example.com:9000', region: us-east-1}
                 clusters: [{name: main, nodes: [{name: pg1}]}]
-                """, "tpa.yml:3:59: backup.repository.endpoint: 'https://minio.example.com:9000' is not a host name; write the store's host "
+                """, "tpa.yml:3:37: backup.repository.endpoint: 'https://minio.example.com:9000' is not a host name; write the store's host "
                 + "name alone (no https://, no path; the port goes in port), for example endpoint: s3.eu-west-1.amazonaws.com");
     }
 
@@ -444,7 +444,7 @@ class SpecLoaderTest {
                 backup:
                   repository: {type: s3, bucket: b, endpoint: minio, region: us-east-1, uri_style: virtual}
                 clusters: [{name: main, nodes: [{name: pg1}]}]
-                """, "tpa.yml:3:84: backup.repository.uri_style: unknown value 'virtual'; allowed values: host, path");
+                """, "tpa.yml:3:73: backup.repository.uri_style: unknown value 'virtual'; allowed values: host, path");
     }
 
     @Test
@@ -454,7 +454,7 @@ class SpecLoaderTest {
                 backup:
                   repository: {type: s3, bucket: b, endpoint: minio, region: us-east-1, key_secret: hunter2}
                 clusters: [{name: main, nodes: [{name: pg1}]}]
-                """, "tpa.yml:3:74: backup.repository: unknown key 'key_secret'; allowed here: type, path, bucket, endpoint, port, region, "
+                """, "tpa.yml:3:73: backup.repository: unknown key 'key_secret'; allowed here: type, path, bucket, endpoint, port, region, "
                 + "uri_style, ca_file");
     }
 

@@ -58,7 +58,7 @@ class S3RepositoryTest {
         assertThatThrownBy(() -> GroupContext.requireS3Credentials(directory, loaded, Map.of()))
                 .isInstanceOfSatisfying(UserError.class, error -> {
                     assertThat(error.exitCode()).isEqualTo(UserError.BAD_INPUT);
-                    assertThat(error.getMessage()).isEqualTo(dir.resolve("tpa.yml") + ":4:11: backup.repository.type: s3 needs the secret "
+                    assertThat(error.getMessage()).isEqualTo(dir.resolve("tpa.yml") + ":4:5: backup.repository.type: s3 needs the secret "
                             + "backup.s3_key_id, which the group's secrets lack; set it with `tpa secrets set " + dir
                             + " backup.s3_key_id` (it reads the value from standard input)");
                 });
