@@ -137,7 +137,7 @@ public final class PgBackRest {
         CommandResult result = host.run(s3List(host, backup, secrets, directory));
         if (!result.ok()) {
             throw new ComponentException("the backup repository " + backup.repository().location() + " cannot be reached from "
-                    + host.name() + ": " + errorLine(result) + "; check the bucket, endpoint, port, region and ca_file, and the keys in "
+                    + host.name() + ": " + errorLine(result).replaceFirst(":$", "") + "; check the bucket, endpoint, port, region and ca_file, and the keys in "
                     + "the group's secrets");
         }
         return result.stdout();
