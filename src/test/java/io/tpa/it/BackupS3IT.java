@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A group that keeps its backups in an S3 bucket (s3rver on 127.0.0.1, over HTTPS with a throwaway CA): apply refuses it
  * while the keys are missing from the secrets and while the bucket cannot be reached, and changes nothing then; with the
- * keys set through standard input, WAL is archived to the bucket, a backup lands there, a replica is built from it, a new
- * group is restored from it, and destroy --delete-backups empties the group's path in the bucket. The keys are in no file
+ * keys set through standard input, WAL is archived to the bucket, a backup lands there, the group goes back in place to a
+ * time after it, a replica is built from it, a new group is restored from it, and destroy --delete-backups empties the group's path in the bucket. The keys are in no file
  * but the 0600 pgBackRest configurations and the encrypted secrets.
  */
 class BackupS3IT {
@@ -45,6 +45,8 @@ class BackupS3IT {
             source.writeConfig(config(store, store.bucket));
             Tpa.Result applied = source.apply();
             String key = source.deployment().key();
+            Tpa.Result again = source.tpa("apply");
+            assertThat(again.stdout()).as(again.output()).startsWith("No changes: group s3src matches its config and is healthy");
             assertThat(applied.output()).contains("create stanza s3src in s3://" + store.bucket + "/" + key);
             assertThat(store.objects("/" + key + "/archive/s3src")).anyMatch(name -> name.endsWith("archive.info._S3rver_object"));
             Path config = Path.of(source.deployment().baseDirectory(), "nodes/pg1/pgbackrest.conf");
@@ -66,17 +68,26 @@ class BackupS3IT {
             assertThat(status.stdout()).contains("Backups in s3://" + store.bucket + "/" + key + " (localhost:" + store.port + "): 1, newest " + label)
                     .contains("archiving works");
 
+            // In place, back to a time after the backup: the row written after it is gone.
+            source.execute("pg1", "INSERT INTO events VALUES (2000)");
+            java.time.Instant target = pause();
+            source.execute("pg1", "INSERT INTO events VALUES (2001)");
+            Tpa.Result inPlace = source.tpa("restore", "--time", target.toString(), "--in-place", "--yes");
+            assertThat(inPlace.exitCode()).as(inPlace.output()).isZero();
+            assertThat(source.integers("pg1", "SELECT max(id) FROM events")).containsExactly(2000);
+            assertThat(source.whyNotHealthy()).isNull();
+
             // A replica added now is restored from the backup in the bucket.
             Tpa.Result added = source.tpa2("replica", "add");
             assertThat(added.exitCode()).as(added.output()).isZero();
             String patroniLog = Files.readString(Path.of(source.deployment().baseDirectory(), "nodes/pg3/log/patroni.log"));
             assertThat(patroniLog).contains("replica has been created using pgbackrest");
-            assertThat(source.integers("pg3", "SELECT count(*) FROM events")).containsExactly(1000);
+            assertThat(source.integers("pg3", "SELECT count(*) FROM events")).containsExactly(1001);
 
-            source.execute("pg1", "INSERT INTO events VALUES (1001)");
+            source.execute("pg1", "INSERT INTO events VALUES (3000)");
             Tpa.Result restore = source.tpa("restore", "--latest", "--into", restored.path(), "--name", "s3copy");
             assertThat(restore.exitCode()).as(restore.output()).isZero();
-            assertThat(restored.integers("pg1", "SELECT max(id) FROM events")).containsExactly(1001);
+            assertThat(restored.integers("pg1", "SELECT max(id) FROM events")).containsExactly(3000);
             assertThat(restored.whyNotHealthy()).isNull();
             // The restored group keeps backups of its own in the same bucket, under its own path, with the keys it was given.
             String restoredKey = restored.deployment().key();
@@ -88,7 +99,7 @@ class BackupS3IT {
                 assertThat(group.everythingEverCommitted()).doesNotContain("repo1-s3-key").doesNotContain("S3RVER");
                 assertThat(Files.readString(group.directory.resolve("deployment.json"))).doesNotContain(secret);
             }
-            for (Tpa.Result result : java.util.List.of(applied, backup, status, added, restore)) {
+            for (Tpa.Result result : java.util.List.of(applied, backup, status, inPlace, added, restore)) {
                 assertThat(result.output()).doesNotContain(secret);
             }
 
@@ -98,6 +109,13 @@ class BackupS3IT {
             assertThat(store.objects("/" + key)).isEmpty();
             assertThat(store.objects("/" + restoredKey)).isNotEmpty();
         }
+    }
+
+    /** A second between two writes, so that a time between them exists: the time half-way. */
+    private static java.time.Instant pause() throws InterruptedException {
+        java.time.Instant before = java.time.Instant.now();
+        Thread.sleep(1500); // a gap in time between two commits is what the in-place restore goes back to, not a wait for a condition
+        return before.plusMillis(750).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     /** The base directories of groups named s3src on this machine (another test's groups have other names). */
