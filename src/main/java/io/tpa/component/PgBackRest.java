@@ -1,6 +1,7 @@
 package io.tpa.component;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.tpa.error.UserError;
 import io.tpa.host.Command;
 import io.tpa.host.CommandResult;
 import io.tpa.host.Host;
@@ -136,9 +137,10 @@ public final class PgBackRest {
     private static String listS3(Host host, BackupSpec backup, Map<String, String> secrets, String directory) {
         CommandResult result = host.run(s3List(host, backup, secrets, directory));
         if (!result.ok()) {
-            throw new ComponentException("the backup repository " + backup.repository().location() + " cannot be reached from "
-                    + host.name() + ": " + errorLine(result).replaceFirst(":$", "") + "; check the bucket, endpoint, port, region and ca_file, and the keys in "
-                    + "the group's secrets");
+            // A failure of the store, not of tpa: one line (exit 1), not an unexpected error.
+            throw new UserError(UserError.FAILED, "the backup repository " + backup.repository().location() + " cannot be reached from "
+                    + host.name() + ": " + errorLine(result).replaceFirst(":$", "") + "; check the bucket, endpoint, port, region and "
+                    + "ca_file, and the keys in the group's secrets");
         }
         return result.stdout();
     }

@@ -142,7 +142,7 @@ class BackupS3IT {
     }
 
     private static void assertRefused(Tpa.Result result, int exitCode, String message) {
-        assertThat(result.stderr()).as(result.output()).contains(message).startsWith("tpa: ");
+        assertThat(result.stderr()).as(result.output()).contains(message).startsWith("tpa: ").doesNotContain("unexpected error");
         assertThat(result.stderr().strip().lines()).as(result.output()).hasSize(1);
         assertThat(result.exitCode()).as(result.output()).isEqualTo(exitCode);
     }
