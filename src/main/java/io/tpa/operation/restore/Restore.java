@@ -32,9 +32,6 @@ import io.tpa.operation.backup.Backups;
 import io.tpa.wait.Wait;
 import io.tpa.workspace.ConfigEditor;
 import io.tpa.workspace.GroupDirectory;
-import io.tpa.model.SecretNames;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import io.tpa.workspace.GroupHistory;
 import io.tpa.workspace.GroupLock;
 import io.tpa.workspace.ResumeMarker;
@@ -191,7 +188,7 @@ public final class Restore {
                                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
                         config.saveAs(newPath.resolve(configName));
                         newGroup.ensureGitignore();
-                        copyS3Credentials(deployment, access.secrets(), newGroup);
+                        io.tpa.operation.secrets.Secrets.copyS3Keys(deployment, access.secrets(), newGroup);
                         if (new GroupHistory(newPath).commit(message)) {
                             commits.add(message);
                         }
@@ -235,21 +232,6 @@ public final class Restore {
         } catch (UserError e) {
             throw new UserError(e.exitCode(), e.getMessage().replace("run `tpa apply` again", again), e);
         }
-    }
-
-    /**
-     * A source with its repository in S3 gives the restored group its keys (the restored group keeps its backups in the same
-     * bucket, under a path and stanza of its own): they are the only secrets tpa cannot generate.
-     */
-    private static void copyS3Credentials(Deployment source, Map<String, String> sourceSecrets, GroupDirectory newGroup) {
-        if (!source.backup().repository().s3()) {
-            return;
-        }
-        Map<String, String> secrets = new LinkedHashMap<>(newGroup.secrets());
-        for (String name : SecretNames.SETTABLE) {
-            secrets.put(name, sourceSecrets.get(name));
-        }
-        newGroup.saveSecrets(secrets);
     }
 
     /** The source's config reduced to these nodes of one cluster, under the new group's name. */

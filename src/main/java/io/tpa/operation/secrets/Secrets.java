@@ -70,4 +70,20 @@ public final class Secrets {
             return true;
         }
     }
+
+    /**
+     * A new group made from a group with its backups in S3 ({@code tpa restore --into}, {@code tpa fork}) gets that group's
+     * keys to the store, the only secrets tpa cannot generate: it keeps its backups in the same bucket, under a path and
+     * stanza of its own. Nothing for a source without an S3 repository.
+     */
+    public static void copyS3Keys(io.tpa.model.Deployment source, Map<String, String> sourceSecrets, GroupDirectory target) {
+        if (source.backup() == null || !source.backup().repository().s3()) {
+            return;
+        }
+        Map<String, String> secrets = new LinkedHashMap<>(target.secrets());
+        for (String name : SecretNames.SETTABLE) {
+            secrets.put(name, sourceSecrets.get(name));
+        }
+        target.saveSecrets(secrets);
+    }
 }
