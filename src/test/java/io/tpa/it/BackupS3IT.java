@@ -102,6 +102,18 @@ class BackupS3IT {
             for (Tpa.Result result : java.util.List.of(applied, backup, status, inPlace, added, restore)) {
                 assertThat(result.output()).doesNotContain(secret);
             }
+            // ...nor in any log: pgBackRest's own (it writes <redacted>), PostgreSQL's, Patroni's, the scheduler's.
+            for (TestGroup group : java.util.List.of(source, restored)) {
+                Path base = Path.of(group.deployment().baseDirectory());
+                try (var files = Files.walk(base.resolve("nodes"))) {
+                    for (Path log : files.filter(file -> file.getParent().getFileName().toString().equals("log") && Files.isRegularFile(file)).toList()) {
+                        assertThat(Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1)).as(log.toString()).doesNotContain(secret);
+                    }
+                }
+                if (Files.exists(base.resolve("backup/scheduler.log"))) {
+                    assertThat(Files.readString(base.resolve("backup/scheduler.log"))).doesNotContain(secret);
+                }
+            }
 
             Tpa.Result destroy = source.tpa("destroy", "--yes", "--delete-backups");
             assertThat(destroy.exitCode()).as(destroy.output()).isZero();
