@@ -40,6 +40,7 @@ final class DestroyCommand implements Runnable {
         System.out.print(output.json ? Json.write(removal)
                 : "Destroyed group " + removal.group() + ": services stopped, " + removal.baseDirectory() + " removed, addresses freed"
                 + (removal.backups() == null ? "" : removal.backupsDeleted() ? ", backups in " + removal.backups() + " deleted"
-                : "; the backups stay in " + removal.backups() + " (delete them with rm -r)") + ".\n");
+                : "; the backups stay in " + removal.backups() + (removal.backups().startsWith("s3://")
+                ? " (delete them with the store's tools)" : " (delete them with rm -r)")) + ".\n");
     }
 }

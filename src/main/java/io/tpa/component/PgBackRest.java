@@ -1,6 +1,7 @@
 package io.tpa.component;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.tpa.error.UserError;
 import io.tpa.host.Command;
 import io.tpa.host.CommandResult;
 import io.tpa.host.Host;
@@ -75,13 +76,89 @@ public final class PgBackRest {
     /** The repository options of a group: where, how many full backups, and its encryption. */
     public static Map<String, String> repository(BackupSpec backup, Map<String, String> secrets) {
         Map<String, String> options = new LinkedHashMap<>();
-        options.put("repo1-path", backup.repository().path());
+        switch (backup.repository().type()) {
+            case BackupSpec.S3 -> options.putAll(s3(backup.repository(), secrets));
+            default -> options.put("repo1-path", backup.repository().path());
+        }
         options.put("repo1-retention-full", Integer.toString(backup.retention().full()));
         if (backup.encrypted()) {
             options.put("repo1-cipher-type", CIPHER);
             options.put("repo1-cipher-pass", secrets.get(SecretNames.BACKUP_CIPHER));
         }
         return options;
+    }
+
+    /**
+     * The options of a repository in an S3 bucket, its credentials from the group's secrets: they only ever go into files of
+     * mode 0600 (the nodes' configuration) or a command's environment.
+     */
+    static Map<String, String> s3(BackupSpec.Repository repository, Map<String, String> secrets) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("repo1-type", "s3");
+        options.put("repo1-path", repository.path());
+        options.put("repo1-s3-bucket", repository.bucket());
+        options.put("repo1-s3-endpoint", repository.endpoint());
+        options.put("repo1-storage-port", Integer.toString(repository.port()));
+        options.put("repo1-s3-region", repository.region());
+        options.put("repo1-s3-uri-style", repository.uriStyle());
+        if (repository.caFile() != null) {
+            options.put("repo1-storage-ca-file", repository.caFile());
+        }
+        options.put("repo1-s3-key", secrets.get(SecretNames.BACKUP_S3_KEY_ID));
+        options.put("repo1-s3-key-secret", secrets.get(SecretNames.BACKUP_S3_KEY_SECRET));
+        return options;
+    }
+
+    /** How long a check of an S3 repository waits for the store (pgBackRest tries a few times before it gives up). */
+    static final String S3_CHECK_IO_TIMEOUT = "2";
+
+    /**
+     * A command that lists a directory of the S3 repository (relative to its path; empty for the path itself), its options
+     * (credentials included) in the environment rather than in a file: it needs no configuration file and changes nothing, so
+     * it can run before apply writes anything. It fails when the bucket cannot be reached (the store is down, the bucket is
+     * missing, the keys are refused).
+     */
+    public static Command s3List(Host host, BackupSpec backup, Map<String, String> secrets, String directory) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        s3(backup.repository(), secrets).forEach((key, value) -> environment.put("PGBACKREST_" + key.toUpperCase(java.util.Locale.ROOT)
+                .replace('-', '_'), value));
+        environment.put("PGBACKREST_LOG_LEVEL_FILE", "off");
+        List<String> argv = new ArrayList<>(List.of(BINARY, "--no-config", "--log-level-console=warn", "--io-timeout=" + S3_CHECK_IO_TIMEOUT,
+                "repo-ls"));
+        if (!directory.isEmpty()) {
+            argv.add(directory);
+        }
+        return new Command(argv, host.serviceUser(), environment, null, Duration.ofSeconds(60));
+    }
+
+    /** Lists the S3 repository's path; a bucket that cannot be reached fails in one line that names it. */
+    public static void checkS3(Host host, BackupSpec backup, Map<String, String> secrets) {
+        listS3(host, backup, secrets, "");
+    }
+
+    private static String listS3(Host host, BackupSpec backup, Map<String, String> secrets, String directory) {
+        CommandResult result = host.run(s3List(host, backup, secrets, directory));
+        if (!result.ok()) {
+            // A failure of the store, not of tpa: one line (exit 1), not an unexpected error.
+            throw new UserError(UserError.FAILED, "the backup repository " + backup.repository().describe() + " cannot be reached from "
+                    + host.name() + ": " + errorLine(result).replaceFirst(":$", "") + "; check the bucket, endpoint, port, region and "
+                    + "ca_file, and the keys in the group's secrets");
+        }
+        return result.stdout();
+    }
+
+    /** True once the stanza exists in the repository (its archive.info file). */
+    public static boolean stanzaExists(Host host, BackupSpec backup, Map<String, String> secrets, String stanza) {
+        if (backup.repository().s3()) {
+            return listS3(host, backup, secrets, "archive/" + stanza).lines().anyMatch(line -> line.strip().equals("archive.info"));
+        }
+        return host.exists(stanzaMarker(backup, stanza));
+    }
+
+    /** pgBackRest's own error line of a failed command. */
+    static String errorLine(CommandResult result) {
+        return (result.stdout() + "\n" + result.stderr()).lines().filter(line -> line.contains("ERROR:")).findFirst()
+                .orElse(result.lastErrorLine()).strip();
     }
 
     /** An ini file's section; a list is one line per value, for the options pgBackRest takes several times. */
@@ -140,8 +217,7 @@ public final class PgBackRest {
     public static CommandResult run(Host host, Command command) {
         CommandResult result = host.run(command);
         if (!result.ok()) {
-            String error = (result.stdout() + "\n" + result.stderr()).lines().filter(line -> line.contains("ERROR:")).findFirst()
-                    .orElse(result.lastErrorLine()).strip();
+            String error = errorLine(result);
             throw new ComponentException(host.name() + ": pgbackrest " + command.argv().get(command.argv().size() - 1) + " failed (exit "
                     + result.exitCode() + "): " + error);
         }

@@ -14,33 +14,87 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BackupSpec(Repository repository, Retention retention, Schedule schedule, Boolean encryption) {
     /** The repository types tpa supports, as the schema lists them. */
-    public static final java.util.List<String> REPOSITORY_TYPES = java.util.List.of("local", "server");
+    public static final java.util.List<String> REPOSITORY_TYPES = java.util.List.of("local", "server", "s3");
     /** A directory on the server of every node: only the local platform's nodes share one. */
     public static final String LOCAL = "local";
     /** A dedicated backup server that pgBackRest's own TLS server serves the repository from. */
     public static final String SERVER = "server";
+    /** A bucket of an S3-compatible object store. */
+    public static final String S3 = "s3";
+    /** pgBackRest's default for S3: the bucket in the host name ({@code path} puts it in the URI, as most self-hosted stores want). */
+    public static final String URI_STYLE = "host";
+    public static final int S3_PORT = 443;
     public static final int RETENTION_FULL = 2;
     public static final String SCHEDULE_FULL = "weekly";
     public static final String SCHEDULE_DIFF = "daily";
 
     /**
-     * @param type {@code local}: a directory on each node's server (on the local platform, one on this machine for every node);
-     *             {@code server}: a directory on a dedicated backup server, which the nodes reach through pgBackRest's TLS server
-     * @param path the directory; without it, {@code /var/lib/tpa/backup/<group key>} (beside the group's base directory)
-     * @param host for {@code server}: the backup server's address or DNS name (the ssh platform)
-     * @param ssh  for {@code server}: how to log in to the backup server (overrides the group's {@code ssh})
+     * Where the repository is. The S3 keys only count with {@code type: s3}; its credentials are secrets
+     * ({@link SecretNames#BACKUP_S3_KEY_ID}, {@link SecretNames#BACKUP_S3_KEY_SECRET}), never part of the config.
+     *
+     * @param type     {@code local}: a directory on each node's server (on the local platform, one on this machine for every
+     *                 node); {@code server}: a directory on a dedicated backup server, which the nodes reach through
+     *                 pgBackRest's TLS server; {@code s3}: a bucket of an S3-compatible object store
+     * @param path     local and server: the directory, by default {@code /var/lib/tpa/backup/<group key>} (beside the group's
+     *                 base directory); s3: the path inside the bucket, by default {@code /<group key>}
+     * @param host     server: the backup server's address or DNS name (the ssh platform)
+     * @param ssh      server: how to log in to the backup server (overrides the group's {@code ssh})
+     * @param bucket   s3: the bucket, which must exist
+     * @param endpoint s3: the store's host name (pgBackRest checks the store's certificate against it)
+     * @param port     s3: the store's HTTPS port, 443 by default
+     * @param region   s3: the bucket's region (signature v4)
+     * @param uriStyle s3: {@code host} (the bucket in the host name, the default) or {@code path} (in the URI)
+     * @param caFile   s3: a CA certificate file (PEM) on every node's server to verify the store's certificate with, for a
+     *                 store whose certificate the system's CAs do not sign
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Repository(String type, String path, String host, SshSpec ssh) {
+    public record Repository(String type, String path, String host, SshSpec ssh, String bucket, String endpoint, Integer port,
+                             String region, @com.fasterxml.jackson.annotation.JsonProperty("uri_style") String uriStyle,
+                             @com.fasterxml.jackson.annotation.JsonProperty("ca_file") String caFile) {
+        public Repository(String type, String path) {
+            this(type, path, null, null, null, null, null, null, null, null);
+        }
+
+        /** A repository on a backup server. */
+        public static Repository server(String path, String host, SshSpec ssh) {
+            return new Repository(SERVER, path, host, ssh, null, null, null, null, null, null);
+        }
+
         /** True for a repository on a dedicated backup server. */
         @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean onServer() {
             return SERVER.equals(type);
         }
 
-        /** Where the repository is, for messages: its directory, on a backup server {@code host:directory}. */
+        /** True for an S3 bucket. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean s3() {
+            return S3.equals(type);
+        }
+
+        /**
+         * The repository as messages name it: the directory, on a backup server {@code host:directory}, or
+         * {@code s3://bucket/path (endpoint)}.
+         */
         public String describe() {
-            return onServer() ? host + ":" + path : path;
+            if (onServer()) {
+                return host + ":" + path;
+            }
+            if (!s3()) {
+                return path;
+            }
+            String inside = path == null ? "" : path;
+            return "s3://" + bucket + (inside.startsWith("/") ? "" : "/") + inside + " (" + endpoint + (port == null || port == S3_PORT ? "" : ":" + port) + ")";
+        }
+
+        /** The same repository with its path decided. */
+        public Repository withPath(String newPath) {
+            return new Repository(type, newPath, host, ssh, bucket, endpoint, port, region, uriStyle, caFile);
+        }
+
+        /** The same repository with its backup server at this address (a DNS name looked up once). */
+        public Repository withHost(String address) {
+            return new Repository(type, path, address, ssh, bucket, endpoint, port, region, uriStyle, caFile);
         }
     }
 
@@ -79,11 +133,13 @@ public record BackupSpec(Repository repository, Retention retention, Schedule sc
      * @param groupSsh the group's login (resolved) on the ssh platform, which a backup server's own {@code ssh} overrides; null elsewhere
      */
     public BackupSpec resolved(SshSpec groupSsh) {
-        String type = repository == null || repository.type() == null ? LOCAL : repository.type();
-        SshSpec login = repository == null ? null : SERVER.equals(type) && groupSsh != null ? SshSpec.resolve(repository.ssh(), groupSsh)
-                : repository.ssh();
-        Repository resolvedRepository = new Repository(type, repository == null ? null : repository.path(),
-                repository == null ? null : repository.host(), login);
+        Repository resolvedRepository = repository == null ? new Repository(LOCAL, null)
+                : repository.type() == null || LOCAL.equals(repository.type()) ? new Repository(LOCAL, repository.path())
+                : SERVER.equals(repository.type()) ? Repository.server(repository.path(), repository.host(),
+                        groupSsh != null ? SshSpec.resolve(repository.ssh(), groupSsh) : repository.ssh())
+                : new Repository(repository.type(), repository.path(), null, null, repository.bucket(), repository.endpoint(),
+                repository.port() == null ? S3_PORT : repository.port(), repository.region(),
+                repository.uriStyle() == null ? URI_STYLE : repository.uriStyle(), repository.caFile());
         Retention resolvedRetention = new Retention(retention == null || retention.full() == null ? RETENTION_FULL : retention.full());
         Schedule resolvedSchedule = new Schedule(schedule == null || schedule.full() == null ? SCHEDULE_FULL : schedule.full(),
                 schedule == null || schedule.diff() == null ? SCHEDULE_DIFF : schedule.diff());
@@ -103,12 +159,12 @@ public record BackupSpec(Repository repository, Retention retention, Schedule sc
 
     /** The same backup settings with the repository in this directory. */
     public BackupSpec withRepositoryPath(String path) {
-        return new BackupSpec(new Repository(repository.type(), path, repository.host(), repository.ssh()), retention, schedule, encryption);
+        return new BackupSpec(repository.withPath(path), retention, schedule, encryption);
     }
 
     /** The same backup settings with the backup server at this address (a DNS name looked up once). */
     public BackupSpec withServerAddress(String address) {
-        return new BackupSpec(new Repository(repository.type(), repository.path(), address, repository.ssh()), retention, schedule, encryption);
+        return new BackupSpec(repository.withHost(address), retention, schedule, encryption);
     }
 
     public boolean encrypted() {

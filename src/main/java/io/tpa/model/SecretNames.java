@@ -8,6 +8,12 @@ public final class SecretNames {
     public static final String CA_KEY = "tls.ca_key";
     /** The passphrase pgBackRest encrypts the group's backup repository with ({@code backup.encryption}). */
     public static final String BACKUP_CIPHER = "backup.cipher_pass";
+    /** The access key id of a backup repository in S3 ({@code backup.repository.type: s3}); set by the user, never generated. */
+    public static final String BACKUP_S3_KEY_ID = "backup.s3_key_id";
+    /** The secret access key that goes with {@link #BACKUP_S3_KEY_ID}. */
+    public static final String BACKUP_S3_KEY_SECRET = "backup.s3_key_secret";
+    /** The secrets a user sets ({@code tpa secrets set}): tpa cannot generate them. */
+    public static final java.util.List<String> SETTABLE = java.util.List.of(BACKUP_S3_KEY_ID, BACKUP_S3_KEY_SECRET);
     /** The user Patroni's REST API knows. */
     public static final String PATRONI_API_USER = "tpa";
 

@@ -333,6 +333,56 @@ public final class SpecLoader {
         };
     }
 
+    /** The keys of {@code backup.repository} that only an S3 repository (or a backup server) has, and the ones it needs. */
+    private static List<Problem> repositoryProblems(Document document, BackupSpec.Repository repository) {
+        ConfigPath path = new ConfigPath(List.of("backup", "repository"));
+        List<Problem> problems = new ArrayList<>();
+        if (!repository.onServer()) {
+            Map<String, Object> serverKeys = new java.util.LinkedHashMap<>();
+            serverKeys.put("host", repository.host());
+            serverKeys.put("ssh", repository.ssh());
+            serverKeys.forEach((key, value) -> {
+                if (value != null) {
+                    problems.add(document.problem(path.child(key), key + " is a key of a backup server repository; remove it, or set "
+                            + "type: server"));
+                }
+            });
+        }
+        Map<String, Object> s3Keys = new java.util.LinkedHashMap<>();
+        s3Keys.put("bucket", repository.bucket());
+        s3Keys.put("endpoint", repository.endpoint());
+        s3Keys.put("region", repository.region());
+        s3Keys.put("port", repository.port());
+        s3Keys.put("uri_style", repository.uriStyle());
+        s3Keys.put("ca_file", repository.caFile());
+        if (!repository.s3()) {
+            s3Keys.forEach((key, value) -> {
+                if (value != null) {
+                    problems.add(document.problem(path.child(key), key + " is a key of an S3 repository; remove it, or set type: s3"));
+                }
+            });
+            return problems;
+        }
+        for (String key : List.of("bucket", "endpoint", "region")) {
+            if (s3Keys.get(key) == null) {
+                problems.add(document.problem(path, "an S3 repository needs the key '" + key + "'; add it"
+                        + example(path.child(key)).map(text -> ", for example " + text).orElse("")));
+            }
+        }
+        if (repository.endpoint() != null && !repository.endpoint().matches("[A-Za-z0-9.-]+")) {
+            problems.add(document.problem(path.child("endpoint"), "'" + repository.endpoint() + "' is not a host name; write the store's "
+                    + "host name alone (no https://, no path; the port goes in port), for example endpoint: s3.eu-west-1.amazonaws.com"));
+        }
+        if (repository.path() != null && !repository.path().startsWith("/")) {
+            problems.add(document.problem(path.child("path"), "the path inside the bucket starts with /; write /" + repository.path()));
+        }
+        if (repository.caFile() != null && !repository.caFile().startsWith("/")) {
+            problems.add(document.problem(path.child("ca_file"), "'" + repository.caFile() + "' is not an absolute path; name the CA "
+                    + "certificate's file on the nodes' servers from /"));
+        }
+        return problems;
+    }
+
     private static List<String> allowedKeys(ConfigPath path) {
         List<String> keys = new ArrayList<>();
         ConfigReference.schemaAt(path.segments()).path("properties").fieldNames().forEachRemaining(keys::add);
@@ -395,6 +445,9 @@ public final class SpecLoader {
                     problems.add(document.problem(new ConfigPath(List.of("access", "networks", index)), problem));
                 }
             }
+        }
+        if (spec.backup() != null && spec.backup().repository() != null) {
+            problems.addAll(repositoryProblems(document, spec.backup().repository()));
         }
         if (spec.endpoints() != null && spec.endpoints().maxReplicaLag() != null) {
             String problem = EndpointsSpec.whyInvalidSize(spec.endpoints().maxReplicaLag().toString());

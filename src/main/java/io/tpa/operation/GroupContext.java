@@ -82,6 +82,9 @@ public record GroupContext(
         Deployment deployment = Resolver.resolve(directory, spec, catalog, platform, previous, livePrimaries(previous, http), reserve,
                 new HostReleases(platform, catalog));
         requireReachableRepository(desired.loaded(), deployment);
+        if (deployment.backup() != null && deployment.backup().repository().s3()) {
+            requireS3Credentials(directory, desired.loaded(), secrets);
+        }
         if (deployment.backup() != null && deployment.backup().encrypted()) {
             secrets.computeIfAbsent(SecretNames.BACKUP_CIPHER, name -> Passwords.generate() + Passwords.generate());
         }
@@ -99,6 +102,13 @@ public record GroupContext(
             return;
         }
         io.tpa.model.BackupSpec.Repository repository = deployment.backup().repository();
+        if (repository.s3() && !deployment.platform().equals("local")) {
+            // The bucket is shared, but a backup copies from a standby or runs where the scheduler runs: pgBackRest on one
+            // server would have to reach PostgreSQL on the others, which tpa sets up only for a backup server.
+            throw new UserError(loaded.where("backup.repository.type") + ": backup.repository.type: s3 works on the local platform "
+                    + "only for now: on the " + deployment.platform() + " platform use a backup server: repository: {type: server, "
+                    + "host: ADDRESS} (see docs/backup.md)");
+        }
         if (!repository.onServer() && !deployment.platform().equals("local")) {
             // A repository on each server's own disk would split the archive whenever the primary moves to another server.
             throw new UserError(loaded.where("backup") + ": backups need a repository every node reaches, and a local repository is "
@@ -118,6 +128,17 @@ public record GroupContext(
                 throw new UserError(loaded.where("backup.repository.host") + ": " + repository.host() + " is node " + node.name()
                         + "'s server; the backup server must be another one, so that losing a node's server keeps the backups");
             });
+        }
+    }
+
+    /** An S3 repository's keys are among the group's secrets: the user sets them, tpa cannot generate them. */
+    static void requireS3Credentials(GroupDirectory directory, LoadedSpec loaded, Map<String, String> secrets) {
+        for (String name : SecretNames.SETTABLE) {
+            if (secrets.get(name) == null || secrets.get(name).isEmpty()) {
+                throw new UserError(loaded.where("backup.repository.type") + ": backup.repository.type: s3 needs the secret " + name
+                        + ", which the group's secrets lack; set it with `tpa secrets set " + directory.path() + " " + name
+                        + "` (it reads the value from standard input)");
+            }
         }
     }
 

@@ -77,7 +77,10 @@ public final class Resolver {
                 Boolean.TRUE.equals(spec.synchronous()), spec.failover(), spec.compliance(), backup(spec, platform.baseDirectory(key), key));
     }
 
-    /** The config's backup settings with the repository's directory decided: by default beside the group's base directory. */
+    /**
+     * The config's backup settings with the repository's directory decided: by default beside the group's base directory
+     * (local), or {@code /<group key>} inside the bucket (s3).
+     */
     static io.tpa.model.BackupSpec backup(GroupSpec spec, String baseDirectory, String key) {
         if (spec.backup() == null) {
             return null;
@@ -88,6 +91,9 @@ public final class Resolver {
         }
         if (backup.repository().path() != null) {
             return backup;
+        }
+        if (backup.repository().s3()) {
+            return backup.withRepositoryPath("/" + key);
         }
         java.nio.file.Path groups = java.nio.file.Path.of(baseDirectory).getParent();
         java.nio.file.Path home = groups == null || groups.getParent() == null ? java.nio.file.Path.of("/var/lib/tpa") : groups.getParent();

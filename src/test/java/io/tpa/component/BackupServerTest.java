@@ -27,7 +27,7 @@ class BackupServerTest {
         List<DeployedNode> nodes = List.of(
                 new DeployedNode("pg1", "main", "10.0.0.11", small, true, Map.of(), true, null),
                 new DeployedNode("pg2", "main", "10.0.0.12", small, true, Map.of(), true, null));
-        BackupSpec backup = new BackupSpec(new BackupSpec.Repository("server", null, SERVER, null), null, null, null).resolved()
+        BackupSpec backup = new BackupSpec(BackupSpec.Repository.server(null, SERVER, null), null, null, null).resolved()
                 .withRepositoryPath("/var/lib/tpa/backup/sales-abc123");
         return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "ssh", BASE, 17, List.of(),
                 List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), nodes)), AccessSpec.PRIVATE, false, null, null, backup);

@@ -42,6 +42,13 @@ final class Tpa {
         return exec(command, 300);
     }
 
+    /** Runs bin/tpa with this text on its standard input (a secret, say). */
+    static Result runWithInput(String input, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/tpa").toString()));
+        command.addAll(List.of(arguments));
+        return exec(command, 300, input);
+    }
+
     static Process start(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/tpa").toString()));
         command.addAll(List.of(arguments));
@@ -51,11 +58,17 @@ final class Tpa {
     }
 
     static Result exec(List<String> command, int timeoutSeconds) {
+        return exec(command, timeoutSeconds, "");
+    }
+
+    static Result exec(List<String> command, int timeoutSeconds, String input) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().put("TPA_JAR", JAR.toString());
             Process process = builder.start();
-            process.getOutputStream().close();
+            try (java.io.OutputStream stdin = process.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

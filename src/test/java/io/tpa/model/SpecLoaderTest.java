@@ -405,6 +405,70 @@ class SpecLoaderTest {
     }
 
     @Test
+    void anS3RepositoryNeedsItsBucketEndpointAndRegion() throws IOException {
+        assertProblem("""
+                name: demo
+                backup:
+                  repository: {type: s3, endpoint: minio.example.com, region: us-east-1}
+                clusters: [{name: main, nodes: [{name: pg1}]}]
+                """, "tpa.yml:3:3: backup.repository: an S3 repository needs the key 'bucket'; add it, for example bucket: sales-backups");
+    }
+
+    @Test
+    void s3KeysOnALocalRepositoryAreRefused() throws IOException {
+        assertProblem("""
+                name: demo
+                backup:
+                  repository:
+                    path: /srv/backup
+                    bucket: sales-backups
+                clusters: [{name: main, nodes: [{name: pg1}]}]
+                """, "tpa.yml:5:5: backup.repository.bucket: bucket is a key of an S3 repository; remove it, or set type: s3");
+    }
+
+    @Test
+    void anS3EndpointIsAHostNameAlone() throws IOException {
+        assertProblem("""
+                name: demo
+                backup:
+                  repository: {type: s3, bucket: b, endpoint: 'https://minio.example.com:9000', region: us-east-1}
+                clusters: [{name: main, nodes: [{name: pg1}]}]
+                """, "tpa.yml:3:37: backup.repository.endpoint: 'https://minio.example.com:9000' is not a host name; write the store's host "
+                + "name alone (no https://, no path; the port goes in port), for example endpoint: s3.eu-west-1.amazonaws.com");
+    }
+
+    @Test
+    void anUnknownUriStyleListsTheTwo() throws IOException {
+        assertProblem("""
+                name: demo
+                backup:
+                  repository: {type: s3, bucket: b, endpoint: minio, region: us-east-1, uri_style: virtual}
+                clusters: [{name: main, nodes: [{name: pg1}]}]
+                """, "tpa.yml:3:73: backup.repository.uri_style: unknown value 'virtual'; allowed values: host, path");
+    }
+
+    @Test
+    void s3CredentialsAreNoKeysOfTheConfig() throws IOException {
+        assertProblem("""
+                name: demo
+                backup:
+                  repository: {type: s3, bucket: b, endpoint: minio, region: us-east-1, key_secret: hunter2}
+                clusters: [{name: main, nodes: [{name: pg1}]}]
+                """, "tpa.yml:3:73: backup.repository: unknown key 'key_secret'; allowed here: type, path, host, ssh, bucket, endpoint, port, "
+                + "region, uri_style, ca_file");
+    }
+
+    @Test
+    void aBackupServersHostBelongsToTypeServer() throws IOException {
+        assertProblem("""
+                name: demo
+                backup:
+                  repository: {host: 10.0.0.20}
+                clusters: [{name: main, nodes: [{name: pg1}]}]
+                """, "tpa.yml:3:16: backup.repository.host: host is a key of a backup server repository; remove it, or set type: server");
+    }
+
+    @Test
     void closestAcceptsTwoEditsOrAPrefix() {
         List<String> keys = List.of("name", "location", "nodes");
 

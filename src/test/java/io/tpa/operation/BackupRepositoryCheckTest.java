@@ -53,7 +53,7 @@ class BackupRepositoryCheckTest {
         LoadedSpec loaded = loaded("  repository: {type: server, host: 10.0.0.20}\n");
 
         assertThatThrownBy(() -> GroupContext.requireReachableRepository(loaded,
-                deployment("local", new BackupSpec.Repository("server", null, "10.0.0.20", null))))
+                deployment("local", BackupSpec.Repository.server(null, "10.0.0.20", null))))
                 .isInstanceOf(UserError.class).hasMessageContaining("a backup server is for the ssh platform").hasMessageContaining("type: local");
     }
 
@@ -61,20 +61,20 @@ class BackupRepositoryCheckTest {
     void aBackupServerNeedsAHostOfItsOwn() throws Exception {
         LoadedSpec loaded = loaded("  repository: {type: server}\n");
         assertThatThrownBy(() -> GroupContext.requireReachableRepository(loaded,
-                deployment("ssh", new BackupSpec.Repository("server", null, null, null))))
+                deployment("ssh", BackupSpec.Repository.server(null, null, null))))
                 .isInstanceOf(UserError.class).hasMessageContaining("needs its server: add host: ADDRESS");
 
         LoadedSpec onANode = loaded("  repository: {type: server, host: 10.0.0.11}\n");
         assertThatThrownBy(() -> GroupContext.requireReachableRepository(onANode,
-                deployment("ssh", new BackupSpec.Repository("server", null, "10.0.0.11", null))))
+                deployment("ssh", BackupSpec.Repository.server(null, "10.0.0.11", null))))
                 .isInstanceOf(UserError.class).hasMessageContaining("10.0.0.11 is node pg1's server");
     }
 
     @Test
     void aBackupServerOfTheSshPlatformIsAccepted() throws Exception {
         LoadedSpec loaded = loaded("  repository: {type: server, host: 10.0.0.20}\n");
-        GroupContext.requireReachableRepository(loaded, deployment("ssh", new BackupSpec.Repository("server", null, "10.0.0.20", null)));
-        assertThat(deployment("ssh", new BackupSpec.Repository("server", null, "10.0.0.20", null)).backup().repository().describe())
+        GroupContext.requireReachableRepository(loaded, deployment("ssh", BackupSpec.Repository.server(null, "10.0.0.20", null)));
+        assertThat(deployment("ssh", BackupSpec.Repository.server(null, "10.0.0.20", null)).backup().repository().describe())
                 .isEqualTo("10.0.0.20:/var/lib/tpa/backup/sales-abc123");
     }
 }

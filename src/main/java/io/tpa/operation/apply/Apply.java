@@ -29,6 +29,7 @@ public final class Apply {
     static List<Phase> phases() {
         return List.of(
                 new PackagesPhase(),
+                new BackupPhase.Store(),
                 new HostPreparationPhase(),
                 new BackupServerPhase.Prepared(),
                 new ParametersPhase(),

@@ -48,6 +48,21 @@ final class BackupPhase {
     }
 
     /**
+     * An S3 repository's bucket can be reached (with the keys in the group's secrets) before apply changes anything: a store
+     * that is down, a missing bucket or refused keys fail in one line that names the bucket. Nothing for a local repository.
+     */
+    static final class Store extends WithBackups {
+        @Override
+        List<Action> plan(ApplyState state, Deployment deployment, BackupSpec backup) {
+            if (backup.repository().s3()) {
+                DeployedNode node = deployment.primaryCluster().nodes().get(0);
+                PgBackRest.checkS3(state.context().host(node), backup, state.context().secrets());
+            }
+            return List.of();
+        }
+    }
+
+    /**
      * Every node's pgBackRest configuration is current, and the repository's directory exists on each server (a {@code local}
      * repository); with a backup server, every node runs pgBackRest's TLS server instead, for the backup server to reach it.
      */
@@ -56,7 +71,7 @@ final class BackupPhase {
         List<Action> plan(ApplyState state, Deployment deployment, BackupSpec backup) {
             List<Action> actions = new ArrayList<>();
             String repository = backup.repository().path();
-            if (!backup.repository().onServer()) {
+            if (!backup.repository().onServer() && !backup.repository().s3()) {
                 actions.addAll(ApplyState.each(List.copyOf(state.hosts().keySet()), host -> host.exists(repository) ? null
                         : new Action(title(), host.name(), "create the backup repository " + repository + " (mode 0700)", false,
                         () -> host.createDirectory(repository, FileOwner.directory(host.serviceUser())))));
@@ -145,11 +160,11 @@ final class BackupPhase {
             Optional<DeployedNode> leader = state.dryRun() ? Optional.of(cluster.primaryNode()) : state.health().leader(cluster);
             DeployedNode primary = leader.orElse(cluster.primaryNode());
             Host host = state.context().host(primary);
-            if (host.exists(PgBackRest.stanzaMarker(backup, stanza)) && host.exists(checkedMarker(deployment))) {
+            if (PgBackRest.stanzaExists(host, backup, state.context().secrets(), stanza) && host.exists(checkedMarker(deployment))) {
                 return List.of();
             }
             String password = state.context().secrets().get(Roles.SUPERUSER);
-            return List.of(new Action(title(), primary.name(), "create stanza " + stanza + " in " + backup.repository().path()
+            return List.of(new Action(title(), primary.name(), "create stanza " + stanza + " in " + backup.repository().describe()
                     + " and check that WAL reaches it", false, () -> {
                 PgBackRest.run(host, PgBackRest.command(host, deployment, primary, password, TIMEOUT, "stanza-create"));
                 PgBackRest.run(host, PgBackRest.command(host, deployment, primary, password, TIMEOUT, "check"));

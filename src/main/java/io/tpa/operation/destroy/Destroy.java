@@ -2,6 +2,8 @@ package io.tpa.operation.destroy;
 
 import io.tpa.error.UserError;
 import io.tpa.component.HostPreparation;
+import io.tpa.component.ComponentException;
+import io.tpa.component.PgBackRest;
 import io.tpa.host.Command;
 import io.tpa.host.Host;
 import io.tpa.host.Platform;
@@ -87,6 +89,9 @@ public final class Destroy {
             }
             // The backup server: its services and files go like a node's, its repository only with --delete-backups.
             Platforms.backupServer(deployment).map(server -> platform.host(server.host())).ifPresent(host -> hosts.putIfAbsent(host.name(), host));
+            if (removal.backupsDeleted() && deployment.backup().repository().s3()) {
+                deleteStanza(deployment, platform);
+            }
             for (Host host : hosts.values()) {
                 platform.serviceManager(host, deployment.key()).shutdown();
                 // A process that outlived its supervisor (say, a postgres whose Patroni was killed) still names
@@ -97,7 +102,7 @@ public final class Destroy {
                 Wait.until("for every process of " + deployment.group() + " to end", Duration.ofSeconds(30),
                         () -> !host.run(Command.of("pgrep", "-f", "--", pattern)).ok());
                 host.remove(deployment.baseDirectory());
-                if (removal.backupsDeleted()) {
+                if (removal.backupsDeleted() && !deployment.backup().repository().s3()) {
                     host.remove(deployment.backup().repository().path());
                 }
                 if (deployment.platform().equals("ssh")) {
@@ -111,5 +116,47 @@ public final class Destroy {
         } catch (Wait.WaitTimeout e) {
             throw new UserError(UserError.FAILED, e.getMessage());
         }
+    }
+
+    /**
+     * Deletes the group's stanza from its S3 repository (every backup and archived WAL under the repository's path), through
+     * the first node's pgBackRest configuration, before anything else goes: when the bucket cannot be reached, destroy stops
+     * with nothing removed.
+     */
+    private static void deleteStanza(Deployment deployment, Platform platform) {
+        for (DeployedNode node : deployment.nodes()) {
+            Host host = platform.host(node.address());
+            String config = PgBackRest.configFile(deployment, node);
+            if (!host.exists(config)) {
+                continue;
+            }
+            List<String> base = List.of(PgBackRest.BINARY, "--config=" + config, "--stanza=" + PgBackRest.stanza(deployment),
+                    "--log-level-console=warn");
+            // stanza-delete wants pgBackRest stopped for the stanza first (which also stops archiving); --force because
+            // PostgreSQL still runs. When it fails, pgBackRest starts again, so that the group archives as before.
+            try {
+                pgbackrest(host, base, "stop");
+                pgbackrest(host, base, "--force", "stanza-delete");
+            } catch (ComponentException e) {
+                host.run(new Command(append(base, "start"), host.serviceUser(), null, null, Duration.ofMinutes(1)));
+                throw new UserError(UserError.FAILED, "cannot delete the backups in " + deployment.backup().repository().describe() + ": "
+                        + e.getMessage() + "; nothing was removed; run `tpa destroy` again once the store answers, or without "
+                        + "--delete-backups to keep them");
+            }
+            return;
+        }
+        throw new UserError(UserError.FAILED, "cannot delete the backups in " + deployment.backup().repository().describe() + ": no node "
+                + "of group " + deployment.group() + " has its pgBackRest configuration any more; nothing was removed; run `tpa destroy` "
+                + "without --delete-backups and delete the stanza " + PgBackRest.stanza(deployment) + " with pgBackRest or the store's tools");
+    }
+
+    private static void pgbackrest(Host host, List<String> base, String... arguments) {
+        PgBackRest.run(host, new Command(append(base, arguments), host.serviceUser(), null, null, Duration.ofMinutes(5)));
+    }
+
+    private static List<String> append(List<String> base, String... arguments) {
+        List<String> argv = new java.util.ArrayList<>(base);
+        argv.addAll(List.of(arguments));
+        return argv;
     }
 }

@@ -207,6 +207,7 @@ public final class Fork {
                         ResumeMarker.write(newPath, MARKER, new Marker(sourcePath.toString(), node, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
                         config.saveAs(newPath.resolve(configName));
                         newGroup.ensureGitignore();
+                        io.tpa.operation.secrets.Secrets.copyS3Keys(deployment, sourceGroup.secrets(), newGroup);
                         if (new GroupHistory(newPath).commit(message)) {
                             commits.add(message);
                         }

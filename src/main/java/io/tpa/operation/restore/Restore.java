@@ -144,7 +144,7 @@ public final class Restore {
         boolean staged = host.exists(layout.stagedDataDirectory()) || host.exists(layout.dataDirectory() + "/PG_VERSION");
 
         String configName = sourceSpec.file().getFileName().toString();
-        String repositoryPath = deployment.backup().repository().path();
+        String repositoryPath = deployment.backup().repository().describe();
         if (dryRun) {
             BackupRepository repository = BackupRepository.read(host, deployment, reader);
             BackupSet backup = checkTarget(target, repository, repositoryPath);
@@ -188,6 +188,7 @@ public final class Restore {
                                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
                         config.saveAs(newPath.resolve(configName));
                         newGroup.ensureGitignore();
+                        io.tpa.operation.secrets.Secrets.copyS3Keys(deployment, access.secrets(), newGroup);
                         if (new GroupHistory(newPath).commit(message)) {
                             commits.add(message);
                         }
