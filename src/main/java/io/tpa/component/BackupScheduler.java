@@ -100,26 +100,37 @@ public final class BackupScheduler {
         return cron == null ? "0 0 31 2 *" : cron;
     }
 
-    /** pgBackRest's configuration for scheduled backups: the repository, and every node of the primary cluster as pg1, pg2... */
+    /**
+     * pgBackRest's configuration where backups run (scheduled and {@code tpa backup}): the repository, and every node of the
+     * primary cluster as pg1, pg2..., so that pgBackRest itself finds the primary and a standby. On a backup server also its
+     * TLS server, and each node reached through the node's own ({@link BackupServer}).
+     */
     public static String pgbackrestConfig(Deployment deployment, Map<String, String> secrets) {
-        Map<String, String> global = new LinkedHashMap<>(PgBackRest.repository(deployment.backup(), secrets));
+        boolean server = BackupServer.used(deployment);
+        Map<String, Object> global = new LinkedHashMap<>(PgBackRest.repository(deployment.backup(), secrets));
         global.put("log-path", directory(deployment));
         global.put("log-level-file", "info");
         global.put("lock-path", PgBackRest.lockDirectory(deployment));
         global.put("start-fast", "y");
         global.put("archive-timeout", "120");
+        if (server) {
+            global.putAll(BackupServer.serverOptions(deployment));
+        }
         Map<String, String> stanza = new LinkedHashMap<>();
         DeployedCluster cluster = deployment.primaryCluster();
         List<DeployedNode> nodes = new ArrayList<>(cluster.nodes());
         for (int index = 0; index < nodes.size(); index++) {
             NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), nodes.get(index).name());
             String prefix = "pg" + (index + 1) + "-";
+            if (server) {
+                stanza.putAll(BackupServer.nodeHostOptions(deployment, nodes.get(index), prefix));
+            }
             stanza.put(prefix + "path", layout.dataDirectory());
             stanza.put(prefix + "port", Integer.toString(Deployment.POSTGRES_PORT));
             stanza.put(prefix + "socket-path", layout.runDirectory());
             stanza.put(prefix + "user", Roles.SUPERUSER);
         }
-        return "# Written by tpa for the group's backup scheduler; changes made here are overwritten.\n"
+        return "# Written by tpa for the group's " + (server ? "backup server" : "backup scheduler") + "; changes made here are overwritten.\n"
                 + PgBackRest.section("global", global) + "\n" + PgBackRest.section(PgBackRest.stanza(deployment), stanza);
     }
 

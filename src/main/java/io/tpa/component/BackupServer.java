@@ -47,7 +47,10 @@ public final class BackupServer {
         return directory(deployment) + "/tls";
     }
 
-    /** The backup server's pgBackRest configuration (it holds the repository's passphrase: 0600, the service user's). */
+    /**
+     * The backup server's pgBackRest configuration ({@link BackupScheduler#pgbackrestConfig}: it holds the repository's
+     * passphrase, 0600, the service user's).
+     */
     public static String configFile(Deployment deployment) {
         return BackupScheduler.pgbackrestConfigFile(deployment);
     }
@@ -59,45 +62,33 @@ public final class BackupServer {
     }
 
     /**
-     * The backup server's configuration: the repository (path, retention, passphrase), its TLS server that accepts every node
-     * of the group, and the primary cluster's nodes as pg1, pg2..., each reached through its own TLS server, so that
-     * pgBackRest itself finds the primary and a standby to copy from.
+     * What the backup server's configuration ({@link BackupScheduler#pgbackrestConfig}) says beyond the repository: its TLS
+     * server, which accepts every node of the group.
      */
-    public static String config(Deployment deployment, Map<String, String> secrets) {
+    static Map<String, Object> serverOptions(Deployment deployment) {
         String tls = tlsDirectory(deployment);
-        Map<String, Object> global = new LinkedHashMap<>(PgBackRest.repository(deployment.backup(), secrets));
-        global.put("log-path", directory(deployment));
-        global.put("log-level-file", "info");
-        global.put("lock-path", PgBackRest.lockDirectory(deployment));
-        global.put("start-fast", "y");
-        global.put("archive-timeout", "120");
-        global.put("tls-server-address", deployment.backup().repository().host());
-        global.put("tls-server-port", Integer.toString(PORT));
-        global.put("tls-server-ca-file", tls + "/ca.crt");
-        global.put("tls-server-cert-file", tls + "/server.crt");
-        global.put("tls-server-key-file", tls + "/server.key");
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("tls-server-address", deployment.backup().repository().host());
+        options.put("tls-server-port", Integer.toString(PORT));
+        options.put("tls-server-ca-file", tls + "/ca.crt");
+        options.put("tls-server-cert-file", tls + "/server.crt");
+        options.put("tls-server-key-file", tls + "/server.key");
         // One line per node: a line authorizes one client name (for a list of stanzas).
-        global.put("tls-server-auth", deployment.nodes().stream().map(node -> node.name() + "=" + PgBackRest.stanza(deployment)).toList());
-        Map<String, String> stanza = new LinkedHashMap<>();
-        DeployedCluster cluster = deployment.primaryCluster();
-        List<DeployedNode> nodes = new ArrayList<>(cluster.nodes());
-        for (int index = 0; index < nodes.size(); index++) {
-            DeployedNode node = nodes.get(index);
-            NodeLayout layout = NodeLayout.of(deployment.baseDirectory(), node.name());
-            String prefix = "pg" + (index + 1) + "-";
-            stanza.put(prefix + "host", node.address());
-            stanza.put(prefix + "host-type", "tls");
-            stanza.put(prefix + "host-port", Integer.toString(PORT));
-            stanza.put(prefix + "host-ca-file", tls + "/ca.crt");
-            stanza.put(prefix + "host-cert-file", tls + "/server.crt");
-            stanza.put(prefix + "host-key-file", tls + "/server.key");
-            stanza.put(prefix + "path", layout.dataDirectory());
-            stanza.put(prefix + "port", Integer.toString(Deployment.POSTGRES_PORT));
-            stanza.put(prefix + "socket-path", layout.runDirectory());
-            stanza.put(prefix + "user", Roles.SUPERUSER);
-        }
-        return "# Written by tpa for the group's backup server; changes made here are overwritten.\n"
-                + PgBackRest.section("global", global) + "\n" + PgBackRest.section(PgBackRest.stanza(deployment), stanza);
+        options.put("tls-server-auth", deployment.nodes().stream().map(node -> node.name() + "=" + PgBackRest.stanza(deployment)).toList());
+        return options;
+    }
+
+    /** How the backup server reaches a node (pg1, pg2... by {@code prefix}): through the node's TLS server, with its own certificate. */
+    static Map<String, String> nodeHostOptions(Deployment deployment, DeployedNode node, String prefix) {
+        String tls = tlsDirectory(deployment);
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put(prefix + "host", node.address());
+        options.put(prefix + "host-type", "tls");
+        options.put(prefix + "host-port", Integer.toString(PORT));
+        options.put(prefix + "host-ca-file", tls + "/ca.crt");
+        options.put(prefix + "host-cert-file", tls + "/server.crt");
+        options.put(prefix + "host-key-file", tls + "/server.key");
+        return options;
     }
 
     /**

@@ -36,7 +36,7 @@ class BackupServerTest {
     @Test
     void theBackupServerAcceptsEachNodeByNameAndReachesEachNodeThroughItsTlsServer() {
         Deployment deployment = deployment();
-        List<String> lines = BackupServer.config(deployment, SECRETS).lines().toList();
+        List<String> lines = BackupScheduler.pgbackrestConfig(deployment, SECRETS).lines().toList();
 
         assertThat(lines).contains("repo1-path=/var/lib/tpa/backup/sales-abc123", "repo1-cipher-type=aes-256-cbc", "repo1-cipher-pass=passphrase",
                 "tls-server-address=" + SERVER, "tls-server-port=8432",

@@ -1,5 +1,6 @@
 package io.tpa.operation.apply;
 
+import io.tpa.component.BackupScheduler;
 import io.tpa.component.BackupServer;
 import io.tpa.component.HostPreparation;
 import io.tpa.component.PgBackRest;
@@ -124,7 +125,7 @@ final class BackupServerPhase {
                     host.writeFile(tls + "/server.crt", issued.certificatePem(), FileOwner.readable(user));
                 });
             }
-            String config = BackupServer.config(deployment, state.context().secrets());
+            String config = BackupScheduler.pgbackrestConfig(deployment, state.context().secrets());
             Optional<String> currentConfig = host.readFile(BackupServer.configFile(deployment));
             if (!currentConfig.map(config::equals).orElse(false)) {
                 steps.add((currentConfig.isEmpty() ? "write" : "update") + " its pgBackRest configuration");
