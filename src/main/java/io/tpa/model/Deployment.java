@@ -2,6 +2,7 @@ package io.tpa.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param backup backups with pgBackRest ({@code backup:} in the config), the repository path decided; null when the
  *               group keeps none
  */
+@JsonPropertyOrder({"format_version", "group", "key", "platform", "base_directory", "postgres", "patroni", "access", "backup", "clusters"})
 public record Deployment(
         @JsonProperty("format_version") int formatVersion,
         String group,
