@@ -2,6 +2,7 @@ package io.tpa.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,69 +11,97 @@ import java.util.Optional;
  * open decided (addresses, sizes, etcd members, computed parameters). Written as
  * {@code deployment.json} into the group directory. The {@code key} names the group on its platform
  * (addresses, base directory) and stays the same for the group's life; it is chosen at the first
- * apply from the name and the directory's path. It is and committed after every successful apply,
+ * apply from the name and the directory's path. It is written and committed after every successful apply,
  * so the git history of the directory is the history of the deployment.
+ *
+ * <p>The record holds one block per component: {@code postgres} and {@code patroni} for the group, {@code access},
+ * {@code backup}, and the clusters with their nodes (each with its own {@code server}, {@code postgres} and
+ * {@code etcd} blocks). {@link DeploymentRecord#read} reads records of every format; tpa writes the current one.
+ *
+ * @param backup backups with pgBackRest ({@code backup:} in the config), the repository path decided; null when the
+ *               group keeps none
  */
+@JsonPropertyOrder({"format_version", "group", "key", "platform", "base_directory", "postgres", "patroni", "access", "backup", "clusters"})
 public record Deployment(
         @JsonProperty("format_version") int formatVersion,
         String group,
         String key,
         String platform,
         @JsonProperty("base_directory") String baseDirectory,
-        @JsonProperty("postgres_version") int postgresVersion,
-        List<String> extensions,
-        List<DeployedCluster> clusters,
+        Postgres postgres,
+        Patroni patroni,
         AccessSpec access,
-        /** Patroni's synchronous_mode: a commit returns once a synchronous replica has it too ({@code synchronous: true}). */
-        boolean synchronous,
-        /** Patroni's timing profile: {@code standard} or {@code fast} (records written before it existed read as standard). */
-        String failover,
-        /** The config's compliance policy, {@code none} or {@code cis} (records written before it existed read as none). */
-        String compliance,
-        /** Backups with pgBackRest ({@code backup:} in the config), the repository path decided; null when the group keeps none. */
-        BackupSpec backup) {
+        BackupSpec backup,
+        List<DeployedCluster> clusters) {
 
-    public static final int FORMAT_VERSION = 1;
+    /** The format tpa writes: 2 has one block per component; 1 was one wide record (read through {@link DeploymentRecord}). */
+    public static final int FORMAT_VERSION = 2;
     public static final int POSTGRES_PORT = 5432;
     public static final int PATRONI_PORT = 8008;
     public static final int ETCD_CLIENT_PORT = 2379;
     public static final int ETCD_PEER_PORT = 2380;
 
+    /**
+     * The group's PostgreSQL.
+     *
+     * @param version    the major version every node runs
+     * @param extensions the extensions created in every cluster (with {@code pgaudit} under {@code compliance: cis})
+     * @param compliance the config's compliance policy, {@code none} or {@code cis}
+     */
+    public record Postgres(int version, List<String> extensions, String compliance) {
+        public Postgres {
+            extensions = List.copyOf(extensions);
+            compliance = compliance == null ? Defaults.COMPLIANCE : compliance;
+        }
+    }
+
+    /**
+     * The group's Patroni.
+     *
+     * @param failover    its timing profile: {@code standard} or {@code fast}
+     * @param synchronous its synchronous_mode: a commit returns once a synchronous replica has it too
+     */
+    public record Patroni(String failover, boolean synchronous) {
+        public Patroni {
+            failover = failover == null ? Defaults.FAILOVER : failover;
+        }
+    }
+
     public Deployment {
-        extensions = List.copyOf(extensions);
-        clusters = List.copyOf(clusters);
+        java.util.Objects.requireNonNull(postgres, "postgres");
+        patroni = patroni == null ? new Patroni(null, false) : patroni;
         access = access == null ? AccessSpec.PRIVATE : access;
-        failover = failover == null ? Defaults.FAILOVER : failover;
-        compliance = compliance == null ? Defaults.COMPLIANCE : compliance;
-    }
-
-    public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
-                      List<String> extensions, List<DeployedCluster> clusters, AccessSpec access, boolean synchronous, String failover,
-                      String compliance) {
-        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, synchronous, failover,
-                compliance, null);
-    }
-
-    public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
-                      List<String> extensions, List<DeployedCluster> clusters, AccessSpec access, boolean synchronous, String failover) {
-        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, synchronous, failover, null);
-    }
-
-    public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
-                      List<String> extensions, List<DeployedCluster> clusters, AccessSpec access, boolean synchronous) {
-        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, synchronous, null);
+        clusters = List.copyOf(clusters);
     }
 
     /** The same deployment with other clusters. */
     public Deployment withClusters(List<DeployedCluster> newClusters) {
-        return new Deployment(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, newClusters, access,
-                synchronous, failover, compliance, backup);
+        return new Deployment(formatVersion, group, key, platform, baseDirectory, postgres, patroni, access, backup, newClusters);
     }
 
-    /** An asynchronous deployment (records written before {@code synchronous} existed read as asynchronous). */
-    public Deployment(int formatVersion, String group, String key, String platform, String baseDirectory, int postgresVersion,
-                      List<String> extensions, List<DeployedCluster> clusters, AccessSpec access) {
-        this(formatVersion, group, key, platform, baseDirectory, postgresVersion, extensions, clusters, access, false, null);
+    @JsonIgnore
+    public int postgresVersion() {
+        return postgres.version();
+    }
+
+    @JsonIgnore
+    public List<String> extensions() {
+        return postgres.extensions();
+    }
+
+    @JsonIgnore
+    public String compliance() {
+        return postgres.compliance();
+    }
+
+    @JsonIgnore
+    public String failover() {
+        return patroni.failover();
+    }
+
+    @JsonIgnore
+    public boolean synchronous() {
+        return patroni.synchronous();
     }
 
     @JsonIgnore

@@ -60,10 +60,12 @@ public final class Resolver {
             Map<String, String> clusterParameters = PostgresTuning.clusterParameters(sizes, spec.allNodes().size(), overrides);
             int connections = Integer.parseInt(clusterParameters.getOrDefault("max_connections", Integer.toString(maxConnections)));
             List<DeployedNode> nodes = cluster.nodes().stream().map(node -> new DeployedNode(
-                    node.name(), cluster.name(), addresses.get(node.name()), node.size(),
-                    etcdMembers.containsKey(node.name()),
-                    PostgresTuning.nodeParameters(node.size(), connections, preload, spec.postgres().logging(), overrides), node.canBePromoted(),
-                    etcdMembers.get(node.name()), node.ssh(), releases.get(node.name()), null)).toList();
+                    node.name(), cluster.name(), addresses.get(node.name()),
+                    new DeployedNode.Server(releases.get(node.name()), node.ssh(), null),
+                    new DeployedNode.Postgres(node.size(),
+                            PostgresTuning.nodeParameters(node.size(), connections, preload, spec.postgres().logging(), overrides),
+                            node.canBePromoted()),
+                    new DeployedNode.Etcd(etcdMembers.containsKey(node.name()), etcdMembers.get(node.name())))).toList();
             // The node that leads now, else the one recorded last, else the first: a failover or switchover sticks.
             String primary = Optional.ofNullable(livePrimaries.get(cluster.name()))
                     .or(() -> previous.flatMap(p -> p.cluster(cluster.name())).map(DeployedCluster::primary))
@@ -72,9 +74,10 @@ public final class Resolver {
             clusters.add(new DeployedCluster(cluster.name(), cluster.location(), clusters.isEmpty(), cluster.name(),
                     primary, clusterParameters, nodes));
         }
-        return new Deployment(Deployment.FORMAT_VERSION, spec.name(), key, platform.name(),
-                platform.baseDirectory(key), postgresVersion, extensions, clusters, spec.access(),
-                Boolean.TRUE.equals(spec.synchronous()), spec.failover(), spec.compliance(), backup(spec, platform.baseDirectory(key), key));
+        return new Deployment(Deployment.FORMAT_VERSION, spec.name(), key, platform.name(), platform.baseDirectory(key),
+                new Deployment.Postgres(postgresVersion, extensions, spec.compliance()),
+                new Deployment.Patroni(spec.failover(), Boolean.TRUE.equals(spec.synchronous())),
+                spec.access(), backup(spec, platform.baseDirectory(key), key), clusters);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tpa.workspace;
 import io.tpa.error.UserError;
 import io.tpa.model.Catalog;
 import io.tpa.model.Deployment;
+import io.tpa.model.DeploymentRecord;
 import io.tpa.model.DesiredState;
 import io.tpa.model.Json;
 import io.tpa.model.LoadedSpec;
@@ -82,7 +83,7 @@ public final class GroupDirectory {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.JSON.readValue(file.toFile(), Deployment.class));
+            return Optional.of(DeploymentRecord.read(Json.JSON.readTree(file.toFile())));
         } catch (IOException e) {
             throw new UserError(file + ": the deployment record cannot be read (" + e.getMessage().lines().findFirst().orElse("")
                     + "); restore it with `git -C " + path + " checkout " + RECORD + "`");

@@ -29,8 +29,9 @@ class BackupServerTest {
                 new DeployedNode("pg2", "main", "10.0.0.12", small, true, Map.of(), true, null));
         BackupSpec backup = new BackupSpec(BackupSpec.Repository.server(null, SERVER, null), null, null, null).resolved()
                 .withRepositoryPath("/var/lib/tpa/backup/sales-abc123");
-        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "ssh", BASE, 17, List.of(),
-                List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), nodes)), AccessSpec.PRIVATE, false, null, null, backup);
+        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "ssh", BASE,
+                new Deployment.Postgres(17, List.of(), null), new Deployment.Patroni(null, false),
+                AccessSpec.PRIVATE, backup, List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), nodes)));
     }
 
     @Test
@@ -81,8 +82,9 @@ class BackupServerTest {
         SizeSpec small = new SizeSpec("small", 1, 2.0, 20);
         DeployedNode pg1 = new DeployedNode("pg1", "main", "127.20.0.1", small, true, Map.of(), true, null);
         BackupSpec local = new BackupSpec(null, null, null, null).resolved().withRepositoryPath("/var/lib/tpa/backup/sales-abc123");
-        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", BASE, 15, List.of(),
-                List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(pg1))), AccessSpec.PRIVATE, false, null, null, local);
+        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", BASE,
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                AccessSpec.PRIVATE, local, List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(pg1))));
 
         assertThat(BackupServer.used(deployment)).isFalse();
         assertThat(PgBackRest.config(deployment, pg1, SECRETS)).doesNotContain("repo1-host", "tls-server");

@@ -23,8 +23,9 @@ class EndpointsConfigTest {
     }
 
     private static final Deployment DEPLOYMENT = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "ssh",
-            "/var/lib/tpa/groups/sales-abc123", 15, List.of(), List.of(new DeployedCluster("main", "main", true, "main", "pg1", Map.of(),
-            List.of(node("pg1", "10.0.0.11"), node("pg2", "10.0.0.12"), node("pg3", "10.0.0.13")))), null, false);
+            "/var/lib/tpa/groups/sales-abc123", new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+            null, null, List.of(new DeployedCluster("main", "main", true, "main", "pg1", Map.of(),
+            List.of(node("pg1", "10.0.0.11"), node("pg2", "10.0.0.12"), node("pg3", "10.0.0.13")))));
     private static final DeployedNode PG2 = DEPLOYMENT.node("pg2").orElseThrow();
 
     @Test
@@ -98,8 +99,9 @@ class EndpointsConfigTest {
         try {
             // The CA file must exist and hold a certificate for HAProxy to accept the configuration.
             io.tpa.security.CertificateAuthority authority = io.tpa.security.CertificateAuthority.create("sales");
-            Deployment local = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", base.toString(), 15, List.of(),
-                    DEPLOYMENT.clusters(), null, false);
+            Deployment local = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", base.toString(),
+                    new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                    null, null, DEPLOYMENT.clusters());
             Path tls = base.resolve("nodes/pg2/tls");
             Files.createDirectories(tls);
             Files.writeString(tls.resolve("ca.crt"), authority.certificatePem());

@@ -155,8 +155,9 @@ class HostPreparationTest {
         List<DeployedNode> nodes = List.of(node("pg1", PG1, true, "512MB"), node("pg2", PG2, true, "512MB"),
                 node("pg3", PG3, false, "512MB"));
         DeployedCluster main = new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), nodes);
-        return new Deployment(Deployment.FORMAT_VERSION, "sales", key, "ssh", "/var/lib/tpa/groups/" + key, 15,
-                List.of(), List.of(main), access, false);
+        return new Deployment(Deployment.FORMAT_VERSION, "sales", key, "ssh", "/var/lib/tpa/groups/" + key,
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                access, null, List.of(main));
     }
 
     /** The rules of the input chain, one a line, without indentation. */

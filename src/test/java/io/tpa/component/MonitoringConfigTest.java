@@ -41,9 +41,10 @@ class MonitoringConfigTest {
     }
 
     private static final Deployment DEPLOYMENT = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local",
-            "/var/lib/tpa/groups/sales-abc123", 15, List.of(), List.of(
+            "/var/lib/tpa/groups/sales-abc123", new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+            null, null, List.of(
             new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(node("pg1", "main", "127.20.0.4"), node("pg2", "main", "127.20.0.5"))),
-            new DeployedCluster("dr", "dc2", false, "dr", "dr1", Map.of(), List.of(node("dr1", "dr", "127.20.0.6")))), null, false);
+            new DeployedCluster("dr", "dc2", false, "dr", "dr1", Map.of(), List.of(node("dr1", "dr", "127.20.0.6")))));
     private static final DeployedNode PG2 = DEPLOYMENT.node("pg2").orElseThrow();
 
     @Test

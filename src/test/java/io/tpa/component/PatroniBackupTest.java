@@ -24,8 +24,9 @@ class PatroniBackupTest {
 
     private static JsonNode rendered(BackupSpec backup) throws Exception {
         DeployedNode node = new DeployedNode("pg2", "main", "127.20.0.2", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null);
-        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", BASE, 15, List.of(),
-                List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(node))), null, false, null, null, backup);
+        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", BASE,
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                null, backup, List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(node))));
         return Json.YAML.readTree(Patroni.config(deployment, node, PASSWORDS, List.of("127.0.0.1"), Catalog.load(), false));
     }
 
@@ -60,8 +61,9 @@ class PatroniBackupTest {
     void theRepositoryIsEncryptedWithThePassphraseFromTheSecretsAndLocksAreTheGroups() {
         BackupSpec backup = new BackupSpec(null, null, null, null).resolved().withRepositoryPath("/var/lib/tpa/backup/sales-abc123");
         DeployedNode node = new DeployedNode("pg1", "main", "127.20.0.1", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null);
-        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", BASE, 15, List.of(),
-                List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(node))), null, false, null, null, backup);
+        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", BASE,
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                null, backup, List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(node))));
 
         String text = PgBackRest.config(deployment, node, Map.of(SecretNames.BACKUP_CIPHER, "secret-passphrase"));
 

@@ -21,8 +21,9 @@ class PatroniEtcdHostsTest {
 
     private static Deployment deployment(List<DeployedNode> nodes) {
         DeployedCluster main = new DeployedCluster("main", "main", true, "main", "pg1", Map.of(), nodes);
-        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "ssh", "/var/lib/tpa/groups/sales-abc123", 15,
-                List.of(), List.of(main), null, false);
+        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "ssh", "/var/lib/tpa/groups/sales-abc123",
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                null, null, List.of(main));
     }
 
     @Test

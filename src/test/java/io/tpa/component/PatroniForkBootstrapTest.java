@@ -23,8 +23,9 @@ class PatroniForkBootstrapTest {
 
     private static JsonNode rendered(boolean fromStagedData) throws Exception {
         DeployedNode node = new DeployedNode("pg3", "main", "127.20.0.3", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null);
-        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "copy", "copy-abc123", "local", BASE, 15, List.of(),
-                List.of(new DeployedCluster("main", "dc1", true, "main", "pg3", Map.of(), List.of(node))), null);
+        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "copy", "copy-abc123", "local", BASE,
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                null, null, List.of(new DeployedCluster("main", "dc1", true, "main", "pg3", Map.of(), List.of(node))));
         return Json.YAML.readTree(Patroni.config(deployment, node, PASSWORDS, List.of("127.0.0.1"), Catalog.load(), fromStagedData));
     }
 

@@ -30,8 +30,9 @@ class PatroniStandbyClusterTest {
                 List.of(node("pg1", "main", "127.20.0.1", true), node("pg2", "main", "127.20.0.2", false)));
         DeployedCluster dr = new DeployedCluster("dr-west", "dc2", false, "dr-west", "pg3", Map.of("wal_level", "replica"),
                 List.of(node("pg3", "dr-west", "127.20.0.3", false), node("pg4", "dr-west", "127.20.0.4", false)));
-        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", "/var/lib/tpa/groups/sales-abc123", 15,
-                List.of(), List.of(main, dr), null);
+        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", "/var/lib/tpa/groups/sales-abc123",
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                null, null, List.of(main, dr));
     }
 
     private static JsonNode rendered(String node) throws Exception {

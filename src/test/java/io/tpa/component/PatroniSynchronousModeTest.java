@@ -8,6 +8,7 @@ import io.tpa.model.Defaults;
 import io.tpa.model.DeployedCluster;
 import io.tpa.model.DeployedNode;
 import io.tpa.model.Deployment;
+import io.tpa.model.DeploymentRecord;
 import io.tpa.model.GroupSpec;
 import io.tpa.model.Json;
 import io.tpa.model.Roles;
@@ -25,8 +26,9 @@ class PatroniSynchronousModeTest {
     private static Deployment deployment(boolean synchronous) {
         DeployedNode pg1 = new DeployedNode("pg1", "main", "127.20.0.1", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null);
         DeployedCluster main = new DeployedCluster("main", "main", true, "main", "pg1", Map.of(), List.of(pg1));
-        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", "/var/lib/tpa/groups/sales-abc123", 15,
-                List.of(), List.of(main), null, synchronous);
+        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", "/var/lib/tpa/groups/sales-abc123",
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, synchronous),
+                null, null, List.of(main));
     }
 
     private static JsonNode bootstrapDcs(boolean synchronous) throws Exception {
@@ -45,9 +47,9 @@ class PatroniSynchronousModeTest {
     void asynchronousByDefaultAndInOlderRecords() throws Exception {
         GroupSpec resolved = Defaults.resolve(new GroupSpec("demo", null, null, null, List.of()), Catalog.load());
         assertThat(resolved.synchronous()).isFalse();
-        Deployment old = Json.JSON.readValue("""
+        Deployment old = DeploymentRecord.read(Json.JSON.readTree("""
                 {"format_version": 1, "group": "sales", "key": "sales-abc123", "platform": "local", "base_directory": "/b",
-                 "postgres_version": 15, "extensions": [], "clusters": []}""", Deployment.class);
+                 "postgres_version": 15, "extensions": [], "clusters": []}"""));
         assertThat(old.synchronous()).isFalse();
     }
 }

@@ -97,11 +97,12 @@ class PatroniTimingTest {
     }
 
     private static JsonNode bootstrapDcs(String failover, String release) throws Exception {
-        DeployedNode pg1 = new DeployedNode("pg1", "main", "127.20.0.1", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null,
-                null, release, null);
+        DeployedNode pg1 = new DeployedNode("pg1", "main", "127.20.0.1", new DeployedNode.Server(release, null, null),
+                new DeployedNode.Postgres(new SizeSpec("small", 1, 2.0, 20), Map.of(), true), new DeployedNode.Etcd(true, null));
         DeployedCluster main = new DeployedCluster("main", "main", true, "main", "pg1", Map.of(), List.of(pg1));
-        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local",
-                "/var/lib/tpa/groups/sales-abc123", 15, List.of(), List.of(main), null, false, failover);
+        Deployment deployment = new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", "/var/lib/tpa/groups/sales-abc123",
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(failover, false),
+                null, null, List.of(main));
         assertThat(deployment.failover()).isEqualTo(failover == null ? "standard" : failover);
         String yaml = Patroni.config(deployment, deployment.node("pg1").orElseThrow(), PASSWORDS, List.of("127.0.0.1"), Catalog.load());
         return Json.YAML.readTree(yaml).path("bootstrap").path("dcs");

@@ -109,7 +109,7 @@ class SshPlatformIT {
         TestHosts.Result versions = hosts.ssh(hosts.host(1), "/usr/lib/postgresql/17/bin/postgres --version; patroni --version");
         assertThat(versions.output()).contains("(PostgreSQL) 17.").contains("patroni 4.");
         JsonNode record = io.tpa.model.Json.JSON.readTree(Files.readString(group.directory.resolve("deployment.json")));
-        assertThat(record.path("clusters").get(0).path("nodes").get(0).path("release").asText()).isEqualTo("debian-13");
+        assertThat(record.path("clusters").get(0).path("nodes").get(0).path("server").path("release").asText()).isEqualTo("debian-13");
 
         for (int i = 1; i <= 3; i++) {
             TestHosts.Host host = hosts.host(i);

@@ -87,7 +87,7 @@ final class TestGroup implements AutoCloseable {
 
     Deployment deployment() {
         try {
-            return Json.JSON.readValue(directory.resolve("deployment.json").toFile(), Deployment.class);
+            return io.tpa.model.DeploymentRecord.read(Json.JSON.readTree(directory.resolve("deployment.json").toFile()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

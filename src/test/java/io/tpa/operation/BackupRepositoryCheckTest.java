@@ -33,9 +33,9 @@ class BackupRepositoryCheckTest {
     private static Deployment deployment(String platform, BackupSpec.Repository repository) {
         DeployedNode pg1 = new DeployedNode("pg1", "main", "10.0.0.11", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null);
         BackupSpec backup = new BackupSpec(repository, null, null, null).resolved().withRepositoryPath("/var/lib/tpa/backup/sales-abc123");
-        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", platform, "/var/lib/tpa/groups/sales-abc123", 17,
-                List.of(), List.of(new DeployedCluster("main", "main", true, "main", "pg1", Map.of(), List.of(pg1))), AccessSpec.PRIVATE,
-                false, null, null, backup);
+        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", platform, "/var/lib/tpa/groups/sales-abc123",
+                new Deployment.Postgres(17, List.of(), null), new Deployment.Patroni(null, false),
+                AccessSpec.PRIVATE, backup, List.of(new DeployedCluster("main", "main", true, "main", "pg1", Map.of(), List.of(pg1))));
     }
 
     @Test

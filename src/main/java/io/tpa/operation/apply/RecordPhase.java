@@ -56,8 +56,7 @@ final class RecordPhase implements Phase {
     static Deployment fenced(Deployment deployment, Deployment previous, String fencedCluster) {
         List<DeployedCluster> clusters = deployment.clusters().stream().map(cluster -> new DeployedCluster(cluster.name(),
                 cluster.location(), cluster.primaryCluster(), cluster.scope(), cluster.primary(), cluster.parameters(),
-                cluster.nodes().stream().map(node -> previous.node(node.name()).map(before -> new DeployedNode(node.name(), node.cluster(),
-                        node.address(), node.size(), before.etcdMember(), node.parameters(), node.promotable(), before.etcdJoin(), node.ssh(), node.release(), node.packages()))
+                cluster.nodes().stream().map(node -> previous.node(node.name()).map(before -> node.withEtcd(before.etcd()))
                         .orElse(node)).toList(),
                 cluster.name().equals(fencedCluster))).toList();
         return deployment.withClusters(clusters);

@@ -155,7 +155,7 @@ class AuditTest {
     /** Read from JSON, as deployment.json holds it, so the test does not follow every new field of the record. */
     private static DeployedNode node(String name) {
         try {
-            return Json.JSON.readValue("{\"name\": \"" + name + "\", \"cluster\": \"main\", \"address\": \"127.20.0.4\", \"parameters\": {}}",
+            return Json.JSON.readValue("{\"name\": \"" + name + "\", \"cluster\": \"main\", \"address\": \"127.20.0.4\", \"postgres\": {\"parameters\": {}}}",
                     DeployedNode.class);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

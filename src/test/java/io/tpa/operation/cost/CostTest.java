@@ -291,7 +291,8 @@ class CostTest {
             nodes.add(new DeployedNode("pg" + i, "main", "127.20.0." + (i + 3), resolved, true, Map.of(), true, null));
         }
         new GroupDirectory(dir).writeDeployment(new Deployment(Deployment.FORMAT_VERSION, "demo", "demo-2299ba", "local",
-                "/var/lib/tpa/groups/demo-2299ba", 15, List.of(), List.of(new DeployedCluster("main", "main", true, "main", primary,
-                Map.of(), nodes)), null));
+                "/var/lib/tpa/groups/demo-2299ba",
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                null, null, List.of(new DeployedCluster("main", "main", true, "main", primary, Map.of(), nodes))));
     }
 }

@@ -121,8 +121,9 @@ class DiskCheckTest {
         for (int i = 0; i < addresses.length; i++) {
             nodes.add(new DeployedNode("pg" + (i + 1), "main", addresses[i], small, false, Map.of(), true, null));
         }
-        return new Deployment(Deployment.FORMAT_VERSION, "demo", "demo-2299ba", platform, BASE, 15, List.of(),
-                List.of(new DeployedCluster("main", null, true, "main", "pg1", Map.of(), nodes)), null);
+        return new Deployment(Deployment.FORMAT_VERSION, "demo", "demo-2299ba", platform, BASE,
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                null, null, List.of(new DeployedCluster("main", null, true, "main", "pg1", Map.of(), nodes)));
     }
 
     /** A host whose filesystem has this much free and whose group directory uses this much, as df and du print them. */
