@@ -26,8 +26,9 @@ class PgBackRestS3Test {
     }
 
     private static Deployment deployment(BackupSpec backup, DeployedNode node) {
-        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", BASE, 15, List.of(),
-                List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(node))), null, false, null, null, backup);
+        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", BASE,
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                null, backup, List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(node))));
     }
 
     private static final DeployedNode NODE = new DeployedNode("pg1", "main", "127.20.0.1", new SizeSpec("small", 1, 2.0, 20), true, Map.of(),

@@ -28,8 +28,9 @@ class CopyS3KeysTest {
 
     private static Deployment source(BackupSpec backup) {
         DeployedNode node = new DeployedNode("pg1", "main", "127.20.0.1", new SizeSpec("small", 1, 2.0, 20), true, Map.of(), true, null);
-        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", "/var/lib/tpa/groups/sales-abc123", 15, List.of(),
-                List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(node))), null, false, null, null, backup);
+        return new Deployment(Deployment.FORMAT_VERSION, "sales", "sales-abc123", "local", "/var/lib/tpa/groups/sales-abc123",
+                new Deployment.Postgres(15, List.of(), null), new Deployment.Patroni(null, false),
+                null, backup, List.of(new DeployedCluster("main", "dc1", true, "main", "pg1", Map.of(), List.of(node))));
     }
 
     private GroupDirectory target() throws Exception {
