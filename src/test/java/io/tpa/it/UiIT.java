@@ -146,7 +146,17 @@ class UiIT {
             replicas.clear();
             replicas.sendKeys("1");
             browser.findElement(By.id("create")).click();
-            assertThat(browser.getCurrentUrl()).contains("/jobs/");
+            // The form posts and the server redirects; the click may return before the browser has followed it.
+            Wait.until("the browser to follow the form's redirect to the job's page", Duration.ofSeconds(30), () -> {
+                if (browser.getCurrentUrl().contains("/jobs/")) {
+                    return true;
+                }
+                List<WebElement> errors = browser.findElements(By.cssSelector(".error"));
+                if (!errors.isEmpty() && !errors.get(0).getText().contains("Bad_Name")) {
+                    throw new AssertionError("the form was refused: " + errors.get(0).getText());
+                }
+                return false;
+            });
             Wait.until("the first progress lines on the page", Duration.ofSeconds(60),
                     () -> browser.findElement(By.id("progress")).getText().lines().count() >= 3);
             save("create-group-progress");
