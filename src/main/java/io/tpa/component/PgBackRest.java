@@ -156,7 +156,7 @@ public final class PgBackRest {
     }
 
     /** pgBackRest's own error line of a failed command. */
-    static String errorLine(CommandResult result) {
+    public static String errorLine(CommandResult result) {
         return (result.stdout() + "\n" + result.stderr()).lines().filter(line -> line.contains("ERROR:")).findFirst()
                 .orElse(result.lastErrorLine()).strip();
     }

@@ -68,6 +68,24 @@ final class BackupPhase {
      */
     static final class Configuration extends WithBackups {
         @Override
+        public List<Action> plan(ApplyState state) {
+            Deployment deployment = state.context().deployment();
+            if (deployment.backup() != null) {
+                return super.plan(state);
+            }
+            // Backups gone from the config: a node's TLS server for the former backup server goes too.
+            return ApplyState.each(deployment.nodes(), node -> state.serviceState(node, BackupServer.nodeServiceName(node)) == null ? null
+                    : new Action(TITLE, node.name(), "stop its pgBackRest TLS server (no backup server any more)", false,
+                    () -> removeTlsServer(state, deployment, node)));
+        }
+
+        /** Stops and forgets a node's pgBackRest TLS server, and removes the password file its workers log in with. */
+        private static void removeTlsServer(ApplyState state, Deployment deployment, DeployedNode node) {
+            state.services(node).remove(BackupServer.nodeServiceName(node));
+            state.context().host(node).remove(BackupServer.nodePasswordFile(deployment, node));
+        }
+
+        @Override
         List<Action> plan(ApplyState state, Deployment deployment, BackupSpec backup) {
             List<Action> actions = new ArrayList<>();
             String repository = backup.repository().path();
@@ -117,8 +135,7 @@ final class BackupPhase {
                     host.writeFile(path, files.get(path), FileOwner.privateTo(user));
                 }
                 if (serviceLeft) {
-                    state.services(node).remove(definition.name());
-                    host.remove(BackupServer.nodePasswordFile(deployment, node));
+                    removeTlsServer(state, deployment, node);
                 }
                 if (server) {
                     if (running) {
@@ -132,8 +149,7 @@ final class BackupPhase {
 
     /**
      * The group's stanza exists in the repository the primary archives to, and a WAL segment it switches to reaches it
-     * ({@code pgbackrest check}). On the ssh platform each server has a repository of its own: the one of the server that
-     * runs the primary now.
+     * ({@code pgbackrest check}): run on the backup server when the group has one, else on the primary's server.
      */
     static final class Stanza extends WithBackups {
         static final Duration TIMEOUT = Duration.ofMinutes(3);

@@ -108,8 +108,7 @@ public final class Backup {
         CommandResult result = awaitWithProgress(running, host, log, listener, start);
         host.remove(log);
         if (!result.ok()) {
-            String error = (result.stdout() + "\n" + result.stderr()).lines().filter(line -> line.contains("ERROR:")).findFirst()
-                    .orElse(result.lastErrorLine()).strip();
+            String error = PgBackRest.errorLine(result);
             throw new UserError(UserError.FAILED, "the backup failed on " + (server.isPresent() ? "the backup server " + host.name()
                     : primary.name()) + ": " + error);
         }
